@@ -1,0 +1,67 @@
+/* event: one log event. A thin layer over jansson (DESIGN.md §6):
+ * data holds the fields (never "@timestamp"), meta holds [@metadata] (never
+ * serialised by outputs), ts is the event time. Access follows jansson's rule:
+ * get returns a borrowed reference, set steals. No json_t subtree is shared
+ * between two events. An event belongs to one thread at a time. */
+#ifndef LP_PIPELINE_EVENT_H
+#define LP_PIPELINE_EVENT_H
+
+#include "pipeline/ack.h"
+#include "pipeline/buf.h"
+#include "pipeline/fieldref.h"
+#include "pipeline/timestamp.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+typedef struct lp_event {
+	json_t *data;     /* object */
+	json_t *meta;     /* object or NULL when empty */
+	json_t *ts_cache; /* string rendering of ts, made on demand */
+	lp_time ts;
+	lp_ack *ack;      /* may be NULL */
+	size_t size;      /* approximate bytes, for queue accounting */
+} lp_event;
+
+/* A new event with no fields but "@version": "1", time now. */
+lp_event *lp_event_create(void);
+/* Ownership: steals obj (an object). Takes "@timestamp" out of it: a valid
+ * ISO8601 string becomes ts; anything else moves to "_@timestamp" and the
+ * event is tagged "_timestampparsefailure" (ts = now). Adds "@version": "1"
+ * when absent. "@metadata" moves to meta. */
+lp_event *lp_event_new(json_t *obj);
+/* Accepts NULL. Releases the event's ack reference. */
+void lp_event_destroy(lp_event *ev);
+/* Deep copy; the copy holds its own reference to the same ack group. */
+lp_event *lp_event_clone(const lp_event *ev);
+/* Attaches ev to ack group a (retains it); ev must not have one yet. */
+void lp_event_set_ack(lp_event *ev, lp_ack *a);
+
+/* Borrowed value at ref, or NULL when missing. For @timestamp returns a string
+ * owned by the event, valid until the event's time changes. */
+json_t *lp_event_get(lp_event *ev, const lp_fieldref *ref);
+/* String value at ref, or NULL when missing or not a string. Borrowed. */
+const char *lp_event_get_str(lp_event *ev, const lp_fieldref *ref);
+/* Sets ref to val (stolen, also on failure), creating intermediate objects.
+ * Setting @timestamp takes an ISO8601 string. Returns 0, or LP_EINVAL when a
+ * parent exists and is not an object/array or @timestamp is not a valid time. */
+int lp_event_set(lp_event *ev, const lp_fieldref *ref, json_t *val);
+/* Removes ref; returns true when something was removed. */
+bool lp_event_remove(lp_event *ev, const lp_fieldref *ref);
+
+/* Tags ("tags" array of strings). add is a no-op when present. */
+void lp_event_tag(lp_event *ev, const char *tag);
+bool lp_event_has_tag(const lp_event *ev, const char *tag);
+void lp_event_untag(lp_event *ev, const char *tag);
+
+/* Sets the event time and drops the cached rendering. */
+void lp_event_set_time(lp_event *ev, lp_time t);
+
+/* Appends the event as compact JSON (fields plus "@timestamp"; "@metadata"
+ * only when with_meta) to out. */
+void lp_event_write_json(lp_event *ev, lp_buf *out, bool with_meta);
+/* A new object with the fields plus "@timestamp" (and "@metadata" when
+ * with_meta). Ownership: caller owns the result. */
+json_t *lp_event_to_json(lp_event *ev, bool with_meta);
+
+#endif

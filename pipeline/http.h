@@ -1,0 +1,65 @@
+/* http: the HTTP client the outputs use (Elasticsearch, http, alertmanager),
+ * a thin layer over libcurl. One lp_http per worker (a curl easy handle that
+ * keeps its connections alive); never shared between threads. TLS options map
+ * to the plugins' ssl_* options. Secrets are never logged. */
+#ifndef LP_PIPELINE_HTTP_H
+#define LP_PIPELINE_HTTP_H
+
+#include "pipeline/buf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct lp_http lp_http;
+
+typedef struct lp_http_opts {
+	long connect_timeout_ms;   /* 0: 10 s */
+	long timeout_ms;           /* whole request; 0: 60 s */
+	bool keepalive;            /* reuse connections (default true) */
+	const char *ca_file;       /* ssl_certificate_authorities, or NULL */
+	bool verify_peer;          /* ssl_verification_mode full/certificate */
+	bool verify_host;          /* ssl_verification_mode full */
+	const char *cert_file;     /* client certificate, or NULL */
+	const char *key_file;
+	const char *user;          /* basic auth, or NULL */
+	const char *password;
+} lp_http_opts;
+
+typedef struct lp_http_header {
+	const char *name;
+	const char *value;
+} lp_http_header;
+
+typedef struct lp_http_request {
+	const char *method;        /* "GET", "POST", "PUT", "HEAD", "DELETE" */
+	const char *url;
+	const lp_http_header *headers;
+	size_t n_headers;
+	const char *body;          /* may be NULL */
+	size_t body_len;
+	int gzip_level;            /* > 0: gzip the body and send Content-Encoding: gzip */
+} lp_http_request;
+
+typedef struct lp_http_response {
+	long status;               /* 0 when no response was received */
+	lp_buf body;               /* the whole response body, read completely */
+	char error[256];           /* transport error text when status is 0 */
+} lp_http_response;
+
+/* Ownership: opts' strings are copied. */
+lp_http *lp_http_create(const lp_http_opts *opts);
+void lp_http_destroy(lp_http *h);
+
+void lp_http_response_init(lp_http_response *r);
+void lp_http_response_fini(lp_http_response *r);
+
+/* Performs the request. Returns 0 when a response arrived (any status), or a
+ * negative code for a transport failure (connection refused, timeout, reset,
+ * TLS failure) with a description in resp->error. */
+int lp_http_do(lp_http *h, const lp_http_request *req, lp_http_response *resp);
+
+/* Returns url with any "user:password@" part replaced by "user:xxxxxx@", for
+ * logs. Caller frees. */
+char *lp_http_redact_url(const char *url);
+
+#endif

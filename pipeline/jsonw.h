@@ -1,0 +1,23 @@
+/* jsonw: a JSON writer into lp_buf: compact, RFC 8259 escaping, invalid UTF-8
+ * replaced by U+FFFD, integers exact, reals shortest round-trip. Pure and
+ * thread-safe. */
+#ifndef LP_PIPELINE_JSONW_H
+#define LP_PIPELINE_JSONW_H
+
+#include "pipeline/buf.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+void lp_jsonw_value(lp_buf *out, const json_t *v);
+/* Writes s (len bytes) as a quoted JSON string. */
+void lp_jsonw_string(lp_buf *out, const char *s, size_t len);
+/* Writes a real as JSON (always with a '.' or exponent, like Logstash's 1.0). */
+void lp_jsonw_real(lp_buf *out, double d);
+
+/* Replaces invalid UTF-8 sequences with U+FFFD; appends the result to out. */
+void lp_utf8_sanitize(lp_buf *out, const char *s, size_t len);
+/* True when s (len bytes) is valid UTF-8. */
+int lp_utf8_valid(const char *s, size_t len);
+
+#endif
