@@ -46,16 +46,24 @@ typedef struct lp_http_response {
 	char error[256];           /* transport error text when status is 0 */
 } lp_http_response;
 
-/* Ownership: opts' strings are copied. */
+/* Fills o with the defaults: keepalive, verify_peer and verify_host true,
+ * everything else zero (10 s connect timeout, 60 s request timeout, no TLS
+ * files, no auth). */
+void lp_http_opts_defaults(lp_http_opts *o);
+
+/* Ownership: opts' strings are copied. opts NULL: the defaults. Any thread;
+ * the handle is then used by one thread at a time. */
 lp_http *lp_http_create(const lp_http_opts *opts);
 void lp_http_destroy(lp_http *h);
 
 void lp_http_response_init(lp_http_response *r);
 void lp_http_response_fini(lp_http_response *r);
 
-/* Performs the request. Returns 0 when a response arrived (any status), or a
- * negative code for a transport failure (connection refused, timeout, reset,
- * TLS failure) with a description in resp->error. */
+/* Performs the request. The caller sets Content-Type among the headers when
+ * there is a body (none is sent otherwise). Returns 0 when a response arrived
+ * (any status), or a negative code for a transport failure (connection
+ * refused -ECONNREFUSED, timeout -ETIMEDOUT, reset -ECONNRESET, TLS and other
+ * failures LP_EIO) with a description in resp->error. */
 int lp_http_do(lp_http *h, const lp_http_request *req, lp_http_response *resp);
 
 /* Returns url with any "user:password@" part replaced by "user:xxxxxx@", for
