@@ -9,7 +9,14 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include <stdbool.h>
+
+/* Writes v (NULL writes null). Objects keep their insertion order. */
 void lp_jsonw_value(lp_buf *out, const json_t *v);
+/* Writes the members of object obj as "k":v pairs without the braces, each
+ * preceded by ',' unless it is the first and comma is false. Returns true when
+ * a following member needs a ',' (comma was true or something was written). */
+bool lp_jsonw_members(lp_buf *out, const json_t *obj, bool comma);
 /* Writes s (len bytes) as a quoted JSON string. */
 void lp_jsonw_string(lp_buf *out, const char *s, size_t len);
 /* Writes a real as JSON (always with a '.' or exponent, like Logstash's 1.0). */
