@@ -1,0 +1,72 @@
+#include "codecs/json/json_events.h"
+
+#include "codecs/plain/plain.h"
+#include "pipeline/event.h"
+
+#include <stdbool.h>
+
+static bool blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+static void fail(lp_json_events *je, const char *s, size_t len, const char *why, lp_event_vec *out)
+{
+	lp_event *ev = lp_plain_message_event(s, len);
+	lp_event_tag(ev, LP_JSON_TAG_PARSEFAILURE);
+	lp_event_vec_push(out, ev);
+	long long suppressed = 0;
+	if (lp_ratelimit_ok(&je->rl, 10000, &suppressed))
+		lp_warn("codec", "Codec '%s' could not parse JSON (%s); the original text is in "
+			"'message', tagged '%s' (%lld more since the last warning).",
+			je->codec, why, LP_JSON_TAG_PARSEFAILURE, suppressed);
+}
+
+/* obj is stolen. */
+static lp_event *make_event(lp_json_events *je, json_t *obj, size_t size)
+{
+	lp_event *ev;
+	if (je->target) {
+		ev = lp_event_create();
+		lp_event_set(ev, je->target, obj);
+	} else {
+		ev = lp_event_new(obj);
+	}
+	ev->size += size;
+	return ev;
+}
+
+void lp_json_events_decode(lp_json_events *je, const char *s, size_t len, lp_event_vec *out)
+{
+	if (blank(s, len))
+		return;
+	json_error_t err;
+	json_t *v = json_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+	if (!v) {
+		fail(je, s, len, err.text, out);
+		return;
+	}
+	if (json_is_object(v)) {
+		lp_event_vec_push(out, make_event(je, v, len));
+		return;
+	}
+	if (!json_is_array(v)) {
+		json_decref(v);
+		fail(je, s, len, "the document is neither an object nor an array", out);
+		return;
+	}
+	size_t n = json_array_size(v);
+	for (size_t i = 0; i < n; i++) {
+		if (!json_is_object(json_array_get(v, i))) {
+			json_decref(v);
+			fail(je, s, len, "an array element is not an object", out);
+			return;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		lp_event_vec_push(out, make_event(je, json_incref(json_array_get(v, i)), len / n));
+	json_decref(v);
+}
