@@ -6,9 +6,11 @@
 #include <assert.h>
 #include <string.h>
 
+typedef enum { PENDING, DONE, CANCELLED } range_state;
+
 typedef struct range {
 	int64_t first, last;
-	bool done;
+	range_state state;
 } range;
 
 struct lp_kafka_offsets_part {
@@ -21,7 +23,7 @@ struct lp_kafka_offsets_part {
 	/* Ranges in flight, a ring in offset order: r[(head + i) % cap]. */
 	range *r;
 	size_t head, n, cap;
-	size_t not_done;
+	size_t pending;
 };
 
 struct lp_kafka_offsets {
@@ -36,22 +38,22 @@ static range *at(const lp_kafka_offsets_part *p, size_t i)
 
 static bool part_check_invariants(const lp_kafka_offsets_part *p)
 {
-	size_t not_done = 0;
+	size_t pending = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		const range *x = at(p, i);
 		if (x->first > x->last)
 			return false;
 		if (i > 0 && at(p, i - 1)->last >= x->first)
 			return false;
-		if (!x->done)
-			not_done++;
+		if (x->state == PENDING)
+			pending++;
 	}
 	/* The front range is never done: done fronts are popped at once. */
-	if (p->n > 0 && at(p, 0)->done)
+	if (p->n > 0 && at(p, 0)->state == DONE)
 		return false;
 	if (p->next >= 0 && p->n > 0 && at(p, 0)->first < p->next)
 		return false;
-	return not_done == p->not_done;
+	return pending == p->pending;
 }
 
 lp_kafka_offsets *lp_kafka_offsets_create(void)
@@ -140,9 +142,9 @@ int64_t lp_kafka_offsets_out(lp_kafka_offsets_part *p, int64_t first, int64_t la
 	range *x = &p->r[(p->head + p->n) % p->cap];
 	x->first = first;
 	x->last = last;
-	x->done = false;
+	x->state = PENDING;
 	p->n++;
-	p->not_done++;
+	p->pending++;
 	p->last_out = last;
 	assert(part_check_invariants(p));
 	return p->epoch;
@@ -170,12 +172,12 @@ bool lp_kafka_offsets_done(lp_kafka_offsets_part *p, int64_t epoch, int64_t firs
 	if (epoch != p->epoch)
 		return false;
 	size_t i = find_range(p, first);
-	if (i == p->n || at(p, i)->done)
+	if (i == p->n || at(p, i)->state != PENDING)
 		return false;
-	at(p, i)->done = true;
-	p->not_done--;
+	at(p, i)->state = DONE;
+	p->pending--;
 	bool advanced = false;
-	while (p->n > 0 && at(p, 0)->done) {
+	while (p->n > 0 && at(p, 0)->state == DONE) {
 		p->next = at(p, 0)->last + 1;
 		p->head = (p->head + 1) % p->cap;
 		p->n--;
@@ -185,6 +187,19 @@ bool lp_kafka_offsets_done(lp_kafka_offsets_part *p, int64_t epoch, int64_t firs
 		p->dirty = true;
 	assert(part_check_invariants(p));
 	return advanced;
+}
+
+bool lp_kafka_offsets_cancel(lp_kafka_offsets_part *p, int64_t epoch, int64_t first)
+{
+	if (epoch != p->epoch)
+		return false;
+	size_t i = find_range(p, first);
+	if (i == p->n || at(p, i)->state != PENDING)
+		return false;
+	at(p, i)->state = CANCELLED;
+	p->pending--;
+	assert(part_check_invariants(p));
+	return true;
 }
 
 int64_t lp_kafka_offsets_next(const lp_kafka_offsets_part *p)
@@ -203,14 +218,14 @@ bool lp_kafka_offsets_take(lp_kafka_offsets_part *p, int64_t *next)
 
 size_t lp_kafka_offsets_pending(const lp_kafka_offsets_part *p)
 {
-	return p->not_done;
+	return p->pending;
 }
 
 size_t lp_kafka_offsets_pending_total(const lp_kafka_offsets *t)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < t->n; i++)
-		n += t->parts[i]->not_done;
+		n += t->parts[i]->pending;
 	return n;
 }
 
@@ -219,7 +234,7 @@ void lp_kafka_offsets_reset(lp_kafka_offsets_part *p)
 	p->epoch++;
 	p->n = 0;
 	p->head = 0;
-	p->not_done = 0;
+	p->pending = 0;
 	p->next = -1;
 	p->last_out = -1;
 	p->dirty = false;

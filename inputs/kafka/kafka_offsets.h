@@ -14,6 +14,7 @@
  *   reset (epoch e, nothing in flight, next = -1)
  *      --out [f..l]--> in flight: ranges [f..l] in offset order
  *      --done front range--> pop every done range at the front, next = l + 1, dirty
+ *      --cancel range--> the range will never be safe: next stops below it for good
  *      --reset (revocation / reassignment)--> epoch e + 1: late acks of epoch e ignored
  *
  * Partition handles are stable for the tracker's lifetime, so that an ack
@@ -57,13 +58,19 @@ int64_t lp_kafka_offsets_out(lp_kafka_offsets_part *p, int64_t first, int64_t la
  * Returns true when the next offset to commit advanced. */
 bool lp_kafka_offsets_done(lp_kafka_offsets_part *p, int64_t epoch, int64_t first);
 
+/* Marks the batch that starts at first, handed out in epoch, as never to be
+ * acknowledged (its events could not be handed to the engine): it no longer
+ * counts as pending, and the next offset to commit never passes it in this
+ * epoch. Returns true when a pending batch was cancelled. */
+bool lp_kafka_offsets_cancel(lp_kafka_offsets_part *p, int64_t epoch, int64_t first);
+
 /* One past the highest offset below which everything handed out is safe, or
  * -1 when nothing was acknowledged in this epoch yet. */
 int64_t lp_kafka_offsets_next(const lp_kafka_offsets_part *p);
 /* When the next offset to commit advanced since the last take, stores it in
  * *next, clears the flag and returns true; otherwise returns false. */
 bool lp_kafka_offsets_take(lp_kafka_offsets_part *p, int64_t *next);
-/* Batches handed out in this epoch and not acknowledged yet. */
+/* Batches handed out in this epoch and neither acknowledged nor cancelled. */
 size_t lp_kafka_offsets_pending(const lp_kafka_offsets_part *p);
 /* Batches not acknowledged yet, over all partitions. */
 size_t lp_kafka_offsets_pending_total(const lp_kafka_offsets *t);

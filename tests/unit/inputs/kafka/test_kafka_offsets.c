@@ -104,6 +104,32 @@ static void test_bad_ranges_and_unknown_acks(void)
 	lp_kafka_offsets_destroy(t);
 }
 
+static void test_cancel_blocks_the_watermark(void)
+{
+	lp_kafka_offsets *t = lp_kafka_offsets_create();
+	lp_kafka_offsets_part *p = lp_kafka_offsets_part_get(t, "logs", 0);
+	int64_t e = lp_kafka_offsets_out(p, 0, 9);
+	lp_kafka_offsets_out(p, 10, 19);
+	lp_kafka_offsets_out(p, 20, 29);
+	CHECK(lp_kafka_offsets_done(p, e, 0));
+	/* 10..19 never reached the engine: never safe, no longer pending. */
+	CHECK(lp_kafka_offsets_cancel(p, e, 10));
+	CHECK(!lp_kafka_offsets_cancel(p, e, 10));
+	CHECK(!lp_kafka_offsets_cancel(p, e + 1, 20)); /* other epoch */
+	CHECK_INT(lp_kafka_offsets_pending(p), 1);
+	CHECK(!lp_kafka_offsets_done(p, e, 10)); /* a late ack cannot revive it */
+	CHECK(!lp_kafka_offsets_done(p, e, 20));
+	CHECK_INT(lp_kafka_offsets_pending(p), 0);
+	CHECK_INT(lp_kafka_offsets_pending_total(t), 0);
+	CHECK_INT(lp_kafka_offsets_next(p), 10);
+	/* A new epoch starts clean. */
+	lp_kafka_offsets_reset(p);
+	e = lp_kafka_offsets_out(p, 10, 19);
+	CHECK(lp_kafka_offsets_done(p, e, 10));
+	CHECK_INT(lp_kafka_offsets_next(p), 20);
+	lp_kafka_offsets_destroy(t);
+}
+
 static void test_reset_ignores_late_acks(void)
 {
 	lp_kafka_offsets *t = lp_kafka_offsets_create();
@@ -246,6 +272,7 @@ int main(void)
 	LP_RUN(test_partial_advance);
 	LP_RUN(test_gaps);
 	LP_RUN(test_bad_ranges_and_unknown_acks);
+	LP_RUN(test_cancel_blocks_the_watermark);
 	LP_RUN(test_reset_ignores_late_acks);
 	LP_RUN(test_partitions_are_independent);
 	LP_RUN(test_ring_wraps_and_grows);
