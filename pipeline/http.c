@@ -58,6 +58,7 @@ lp_http *lp_http_create(const lp_http_opts *opts)
 	h->opts.key_file = dup_or_null(h->opts.key_file);
 	h->opts.user = dup_or_null(h->opts.user);
 	h->opts.password = dup_or_null(h->opts.password);
+	h->opts.proxy = dup_or_null(h->opts.proxy);
 	lp_buf_init(&h->gz);
 	return h;
 }
@@ -71,6 +72,7 @@ void lp_http_destroy(lp_http *h)
 	lp_free((char *)h->opts.cert_file);
 	lp_free((char *)h->opts.key_file);
 	lp_free((char *)h->opts.user);
+	lp_free((char *)h->opts.proxy);
 	if (h->opts.password) {
 		/* Do not leave the secret behind in freed memory. */
 		char *p = (char *)h->opts.password;
@@ -171,6 +173,17 @@ static void set_base_options(lp_http *h)
 		curl_easy_setopt(c, CURLOPT_USERNAME, o->user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, o->password ? o->password : "");
 	}
+	if (o->idle_timeout_ms > 0) {
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (o->idle_timeout_ms + 999) / 1000);
+	}
+	if (o->follow_redirects) {
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+		curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	}
+	if (o->proxy)
+		curl_easy_setopt(c, CURLOPT_PROXY, o->proxy);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 }
 

@@ -23,6 +23,10 @@ typedef struct lp_http_opts {
 	const char *key_file;
 	const char *user;          /* basic auth, or NULL */
 	const char *password;
+	long idle_timeout_ms;      /* abort when nothing moves for this long (whole
+	                            * seconds, rounded up); 0: no limit */
+	bool follow_redirects;     /* follow 3xx Location (default false) */
+	const char *proxy;         /* proxy URL, or NULL */
 } lp_http_opts;
 
 typedef struct lp_http_header {
