@@ -22,6 +22,10 @@ int32_t lp_tz_offset_at_utc(const lp_tz *z, int64_t utc_sec);
  * ambiguous time it takes the earlier offset. */
 int64_t lp_tz_local_to_utc(const lp_tz *z, int64_t local_sec);
 
+/* The zone's abbreviation at the UTC instant utc_sec ("CET", "KST"); fixed
+ * offsets return their name. Borrowed from the zone. */
+const char *lp_tz_abbr_at_utc(const lp_tz *z, int64_t utc_sec);
+
 /* The zone's canonical name ("Asia/Seoul", "+09:00", "UTC"). */
 const char *lp_tz_name(const lp_tz *z);
 
