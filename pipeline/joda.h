@@ -20,6 +20,10 @@ typedef struct lp_joda lp_joda;
 /* Compiles pattern. On error returns NULL and, when err is non-NULL, stores a
  * static message and *err_col the 0-based offset of the offending character. */
 lp_joda *lp_joda_compile(const char *pattern, const char **err, size_t *err_col);
+/* As lp_joda_compile, with month/day names in locale (IETF "de-DE" or POSIX
+ * "de_DE"; NULL or "" means English). Supported languages: en, de, fr, es;
+ * another locale is an error. Parsing also accepts English AM/PM. */
+lp_joda *lp_joda_compile_locale(const char *pattern, const char *locale, const char **err, size_t *err_col);
 void lp_joda_destroy(lp_joda *j);
 
 /* Appends t rendered in zone (NULL means UTC) to out. */
