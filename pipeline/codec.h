@@ -9,6 +9,7 @@ typedef struct lp_codec {
 	const lp_plugin_def *def;
 	void *inst;
 	char *name;
+	lp_args *args; /* owned; the instance may borrow strings from it */
 } lp_codec;
 
 typedef struct lp_decoder {

@@ -1,0 +1,290 @@
+#include "pipeline/cond.h"
+
+#include "pipeline/fieldref.h"
+#include "pipeline/mem.h"
+#include "pipeline/regex.h"
+
+#include <math.h>
+#include <string.h>
+
+struct lp_cond {
+	lp_ast_expr_kind kind;
+	struct lp_cond *l, *r;
+	lp_fieldref *ref;   /* FIELD */
+	json_t *lit;        /* STRING, NUMBER, ARRAY (of literal values) */
+	lp_cond **items;    /* ARRAY elements (may hold fields) */
+	size_t n_items;
+	lp_regex *re;       /* REGEX */
+};
+
+lp_cond *lp_cond_compile(const lp_ast_expr *e, lp_diag *diag)
+{
+	lp_cond *c = lp_calloc(1, sizeof(*c));
+	c->kind = e->kind;
+	bool ok = true;
+	switch (e->kind) {
+	case LP_EX_NOT:
+		c->l = lp_cond_compile(e->l, diag);
+		ok = c->l != NULL;
+		break;
+	case LP_EX_FIELD: {
+		const char *err = NULL;
+		size_t col = 0;
+		c->ref = lp_fieldref_compile(e->str, &err, &col);
+		if (!c->ref) {
+			lp_span sp = e->span;
+			sp.col += (unsigned)col;
+			sp.len = 1;
+			lp_diag_error(diag, sp, "invalid field reference '%s': %s", e->str, err ? err : "syntax error");
+			ok = false;
+		}
+		break;
+	}
+	case LP_EX_STRING:
+		c->lit = json_string(e->str);
+		if (!c->lit) /* not valid UTF-8: keep the bytes */
+			c->lit = json_stringn_nocheck(e->str, strlen(e->str));
+		break;
+	case LP_EX_NUMBER:
+		if (e->str && !strpbrk(e->str, ".eE") && fabs(e->num) < 9e15)
+			c->lit = json_integer((json_int_t)e->num);
+		else
+			c->lit = json_real(e->num);
+		break;
+	case LP_EX_REGEX: {
+		char msg[256];
+		size_t col = 0;
+		c->re = lp_regex_compile(e->str, msg, sizeof(msg), &col);
+		if (!c->re) {
+			lp_span sp = e->span;
+			sp.col += (unsigned)col + 1;
+			sp.len = 1;
+			lp_diag_error(diag, sp, "invalid regular expression /%s/: %s", e->str, msg);
+			ok = false;
+		}
+		break;
+	}
+	case LP_EX_ARRAY:
+		c->items = lp_calloc(e->n_items ? e->n_items : 1, sizeof(*c->items));
+		c->n_items = e->n_items;
+		for (size_t i = 0; i < e->n_items; i++) {
+			c->items[i] = lp_cond_compile(e->items[i], diag);
+			ok = ok && c->items[i];
+		}
+		break;
+	default:
+		c->l = lp_cond_compile(e->l, diag);
+		c->r = lp_cond_compile(e->r, diag);
+		ok = c->l && c->r;
+		break;
+	}
+	if (!ok) {
+		lp_cond_destroy(c);
+		return NULL;
+	}
+	return c;
+}
+
+void lp_cond_destroy(lp_cond *c)
+{
+	if (!c)
+		return;
+	lp_cond_destroy(c->l);
+	lp_cond_destroy(c->r);
+	lp_fieldref_destroy(c->ref);
+	if (c->lit)
+		json_decref(c->lit);
+	for (size_t i = 0; i < c->n_items; i++)
+		lp_cond_destroy(c->items[i]);
+	lp_free(c->items);
+	lp_regex_destroy(c->re);
+	lp_free(c);
+}
+
+/* The value of an rvalue: borrowed, or *owned set when the caller must
+ * decref it (array literals). NULL for a missing field. */
+static json_t *value_of(const lp_cond *c, lp_event *ev, bool *owned)
+{
+	*owned = false;
+	switch (c->kind) {
+	case LP_EX_FIELD:
+		return lp_event_get(ev, c->ref);
+	case LP_EX_STRING:
+	case LP_EX_NUMBER:
+		return c->lit;
+	case LP_EX_ARRAY: {
+		json_t *a = json_array();
+		for (size_t i = 0; i < c->n_items; i++) {
+			bool o;
+			json_t *v = value_of(c->items[i], ev, &o);
+			json_array_append_new(a, v ? (o ? v : json_incref(v)) : json_null());
+		}
+		*owned = true;
+		return a;
+	}
+	default:
+		return NULL;
+	}
+}
+
+static bool values_equal(const json_t *a, const json_t *b)
+{
+	if (!a || !b)
+		return false;
+	if (json_is_number(a) && json_is_number(b)) {
+		if (json_is_integer(a) && json_is_integer(b))
+			return json_integer_value(a) == json_integer_value(b);
+		return json_number_value(a) == json_number_value(b);
+	}
+	if (json_is_array(a) && json_is_array(b)) {
+		if (json_array_size(a) != json_array_size(b))
+			return false;
+		for (size_t i = 0; i < json_array_size(a); i++)
+			if (!values_equal(json_array_get(a, i), json_array_get(b, i)))
+				return false;
+		return true;
+	}
+	return json_equal((json_t *)a, (json_t *)b);
+}
+
+static bool truthy(const json_t *v)
+{
+	return v && !json_is_null(v) && !json_is_false(v);
+}
+
+static lp_cond_result compare(const lp_cond *c, const json_t *a, const json_t *b, const char **why)
+{
+	int cmp;
+	if (json_is_number(a) && json_is_number(b)) {
+		double x = json_number_value(a), y = json_number_value(b);
+		if (json_is_integer(a) && json_is_integer(b)) {
+			json_int_t i = json_integer_value(a), j = json_integer_value(b);
+			cmp = i < j ? -1 : i > j;
+		} else {
+			cmp = x < y ? -1 : x > y;
+		}
+	} else if (json_is_string(a) && json_is_string(b)) {
+		cmp = strcmp(json_string_value(a), json_string_value(b));
+	} else {
+		if (why)
+			*why = !a || !b ? "an ordering comparison with a missing field"
+			       : json_is_null(a) || json_is_null(b) ? "an ordering comparison with a null value"
+			       : json_is_array(a) || json_is_array(b) || json_is_object(a) || json_is_object(b)
+				       ? "an ordering comparison with an array or hash"
+				       : "an ordering comparison of a string with a number";
+		return LP_COND_ERROR;
+	}
+	switch (c->kind) {
+	case LP_EX_LT: return cmp < 0;
+	case LP_EX_GT: return cmp > 0;
+	case LP_EX_LE: return cmp <= 0;
+	default: return cmp >= 0;
+	}
+}
+
+static bool in(const json_t *needle, const json_t *hay)
+{
+	if (!needle || !hay)
+		return false;
+	if (json_is_array(hay)) {
+		for (size_t i = 0; i < json_array_size(hay); i++)
+			if (values_equal(needle, json_array_get(hay, i)))
+				return true;
+		return false;
+	}
+	if (json_is_string(hay) && json_is_string(needle))
+		return strstr(json_string_value(hay), json_string_value(needle)) != NULL;
+	if (json_is_object(hay) && json_is_string(needle))
+		return json_object_get(hay, json_string_value(needle)) != NULL;
+	return false;
+}
+
+static lp_cond_result regex_match(const lp_cond *c, lp_event *ev)
+{
+	bool o;
+	json_t *v = value_of(c->l, ev, &o);
+	bool m = false;
+	if (v && json_is_string(v)) {
+		if (c->r->kind == LP_EX_REGEX) {
+			m = lp_regex_match(c->r->re, json_string_value(v), json_string_length(v));
+		} else {
+			bool o2;
+			json_t *p = value_of(c->r, ev, &o2);
+			if (p && json_is_string(p)) {
+				lp_regex *re = lp_regex_compile(json_string_value(p), NULL, 0, NULL);
+				if (re)
+					m = lp_regex_match(re, json_string_value(v), json_string_length(v));
+				lp_regex_destroy(re);
+			}
+			if (o2)
+				json_decref(p);
+		}
+	}
+	if (o)
+		json_decref(v);
+	return c->kind == LP_EX_MATCH ? m : !m;
+}
+
+lp_cond_result lp_cond_eval(const lp_cond *c, lp_event *ev, const char **why)
+{
+	lp_cond_result l, r;
+	switch (c->kind) {
+	case LP_EX_AND:
+	case LP_EX_NAND:
+		l = lp_cond_eval(c->l, ev, why);
+		if (l == LP_COND_ERROR)
+			return l;
+		r = l ? lp_cond_eval(c->r, ev, why) : LP_COND_FALSE;
+		if (r == LP_COND_ERROR)
+			return r;
+		return c->kind == LP_EX_AND ? r : !r;
+	case LP_EX_OR:
+		l = lp_cond_eval(c->l, ev, why);
+		if (l != LP_COND_FALSE)
+			return l;
+		return lp_cond_eval(c->r, ev, why);
+	case LP_EX_XOR:
+		l = lp_cond_eval(c->l, ev, why);
+		if (l == LP_COND_ERROR)
+			return l;
+		r = lp_cond_eval(c->r, ev, why);
+		if (r == LP_COND_ERROR)
+			return r;
+		return l != r;
+	case LP_EX_NOT:
+		l = lp_cond_eval(c->l, ev, why);
+		return l == LP_COND_ERROR ? l : !l;
+	case LP_EX_MATCH:
+	case LP_EX_NOMATCH:
+		return regex_match(c, ev);
+	case LP_EX_REGEX:
+		return LP_COND_TRUE;
+	default:
+		break;
+	}
+	bool ol = false, or_ = false;
+	json_t *a = NULL, *b = NULL;
+	lp_cond_result res;
+	if (c->kind == LP_EX_FIELD || c->kind == LP_EX_STRING || c->kind == LP_EX_NUMBER ||
+	    c->kind == LP_EX_ARRAY) {
+		a = value_of(c, ev, &ol);
+		res = truthy(a);
+		if (ol)
+			json_decref(a);
+		return res;
+	}
+	a = value_of(c->l, ev, &ol);
+	b = value_of(c->r, ev, &or_);
+	switch (c->kind) {
+	case LP_EX_EQ: res = values_equal(a, b); break;
+	case LP_EX_NE: res = !values_equal(a, b); break;
+	case LP_EX_IN: res = in(a, b); break;
+	case LP_EX_NOT_IN: res = !in(a, b); break;
+	default: res = compare(c, a, b, why); break;
+	}
+	if (ol)
+		json_decref(a);
+	if (or_)
+		json_decref(b);
+	return res;
+}
