@@ -43,6 +43,7 @@ struct lp_dlq {
 	uint32_t next_seq;
 	bool dirty, dir_dirty;
 	uint64_t dropped;  /* atomic access */
+	lp_ratelimit warn_rl;
 	lp_buf line;
 };
 
@@ -197,8 +198,11 @@ static bool drop_oldest(lp_dlq *q)
 	q->n_segs--;
 	q->dir_dirty = true;
 	__atomic_add_fetch(&q->dropped, lines, __ATOMIC_RELAXED);
-	lp_warn("dlq", "The dead-letter queue \"%s\" is full: deleted its oldest segment \"%s\" (%llu entries).",
-		q->dir, name, (unsigned long long)lines);
+	long long suppressed;
+	if (lp_ratelimit_ok(&q->warn_rl, 10000, &suppressed))
+		lp_warn("dlq", "The dead-letter queue \"%s\" is full: deleted its oldest segment \"%s\" "
+			"(%llu entries; %lld more segments deleted since the last message).",
+			q->dir, name, (unsigned long long)lines, suppressed);
 	return true;
 }
 
