@@ -1,0 +1,68 @@
+# logpipe: the two commands of the README.
+#   make run   install what is needed, build, run the payment example
+#   make test  install what is needed, build, run every test (also under ASan+UBSan)
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian 12 packages for building, testing and the example.
+DEB_BUILD := gcc make meson ninja-build pkg-config libjansson-dev libpcre2-dev \
+             libcurl4-openssl-dev librdkafka-dev zlib1g-dev libssl-dev tzdata
+DEB_TEST  := python3 openssl kcat prometheus-alertmanager curl procps
+NPM_TEST_DIRS := tests/integration/beats
+
+.PHONY: all deps build run test test-unit test-asan clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@# Node.js and npm (the Beats tests' third-party client): Debian's, unless the machine has them
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; fi
+	@for d in $(NPM_TEST_DIRS); do \
+	  if [ -f $$d/package.json ] && [ ! -d $$d/node_modules ]; then \
+	    (cd $$d && npm install --no-audit --no-fund --loglevel=error) || exit 1; fi; done
+
+build-deps:
+	@missing=""; for p in $(DEB_BUILD); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=release -Dwerror=true
+
+build: build-deps $(BUILD)/build.ninja
+	meson setup --reconfigure $(BUILD) >/dev/null
+	ninja -C $(BUILD)
+
+run: build
+	./examples/payment/run.sh $(BUILD)/logpipe
+
+test: deps build
+	meson setup --reconfigure $(BUILD) >/dev/null
+	ninja -C $(BUILD)
+	meson test -C $(BUILD) --print-errorlogs --num-processes 2 || true
+	$(MAKE) --no-print-directory test-asan
+	python3 tests/summary.py $(BUILD) $(ASAN_BUILD)
+
+test-asan:
+	[ -f $(ASAN_BUILD)/build.ninja ] || meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true
+	meson setup --reconfigure $(ASAN_BUILD) >/dev/null
+	ninja -C $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 --suite unit --suite configs --suite cli || true
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
