@@ -1,5 +1,6 @@
 #include "pipeline/http.h"
 
+#include "conf/schema.h"
 #include "pipeline/error.h"
 #include "pipeline/mem.h"
 
@@ -312,4 +313,46 @@ char *lp_http_redact_url(const char *url)
 	lp_buf_adds(&b, "xxxxxx");
 	lp_buf_adds(&b, at);
 	return b.data;
+}
+
+const char *const lp_http_verification_modes[] = { "full", "none", NULL };
+
+static char *arg_dup(const lp_args *a, const char *name)
+{
+	const char *s = lp_args_isset(a, name) ? lp_args_str(a, name) : NULL;
+	return s ? lp_strdup(s) : NULL;
+}
+
+void lp_http_opts_tls_from_args(lp_http_opts *o, lp_args *a)
+{
+	const char *mode = lp_args_str(a, "ssl_verification_mode");
+	bool full = !mode || strcmp(mode, "none") != 0;
+	o->verify_peer = full;
+	o->verify_host = full;
+	const json_t *cas = lp_args_get(a, "ssl_certificate_authorities");
+	size_t n_cas = json_is_array(cas) ? json_array_size(cas) : 0;
+	if (n_cas > 1)
+		lp_args_error_item(a, "ssl_certificate_authorities", 1,
+				   "logpipe takes one certificate authorities file; "
+				   "concatenate the PEM files into one");
+	if (n_cas > 0)
+		o->ca_file = lp_strdup(lp_args_item_str(a, "ssl_certificate_authorities", 0));
+	else
+		o->ca_file = arg_dup(a, "cacert");
+	o->cert_file = arg_dup(a, "ssl_certificate");
+	if (!o->cert_file)
+		o->cert_file = arg_dup(a, "client_cert");
+	o->key_file = arg_dup(a, "ssl_key");
+	if (!o->key_file)
+		o->key_file = arg_dup(a, "client_key");
+	if (!o->cert_file != !o->key_file)
+		lp_args_error(a, o->cert_file ? "ssl_certificate" : "ssl_key",
+			      "ssl_certificate and ssl_key must be given together");
+	static const char *const stores[] = { "ssl_keystore_path", "ssl_truststore_path", "keystore",
+					      "truststore" };
+	for (size_t i = 0; i < sizeof(stores) / sizeof(*stores); i++)
+		if (lp_args_isset(a, stores[i]))
+			lp_args_error(a, stores[i],
+				      "Java key stores are not supported; use PEM files with "
+				      "ssl_certificate, ssl_key and ssl_certificate_authorities");
 }

@@ -70,6 +70,32 @@ void lp_http_response_fini(lp_http_response *r);
  * failures LP_EIO) with a description in resp->error. */
 int lp_http_do(lp_http *h, const lp_http_request *req, lp_http_response *resp);
 
+/* The TLS options every HTTP-based output takes (Logstash 8 names), for a
+ * plugin's option table; read them with lp_http_opts_tls_from_args. */
+#define LP_HTTP_TLS_OPTIONS                                                              \
+	{ "ssl_enabled", LP_OPT_BOOL, NULL, 0, NULL, 0, 0,                               \
+	  "Accepted for compatibility: TLS is used for https:// URLs." },                \
+	{ "ssl_certificate_authorities", LP_OPT_ARRAY, NULL, 0, NULL, 0, 0,              \
+	  "A PEM file of certificate authorities to trust (one file)." },                \
+	{ "ssl_verification_mode", LP_OPT_STRING, "\"full\"", 0, lp_http_verification_modes, \
+	  0, 0, "full: verify the server certificate and host name; none: verify nothing." }, \
+	{ "ssl_certificate", LP_OPT_PATH, NULL, 0, NULL, 0, 0, "Client certificate (PEM)." }, \
+	{ "ssl_key", LP_OPT_PATH, NULL, 0, NULL, 0, 0, "Client key (PEM)." },            \
+	{ "ssl_keystore_path", LP_OPT_PATH, NULL, 0, NULL, 0, 0,                         \
+	  "Not supported: use ssl_certificate and ssl_key (PEM)." },                     \
+	{ "ssl_truststore_path", LP_OPT_PATH, NULL, 0, NULL, 0, 0,                       \
+	  "Not supported: use ssl_certificate_authorities (PEM)." }
+
+/* The choices of ssl_verification_mode: "full", "none". */
+extern const char *const lp_http_verification_modes[];
+
+struct lp_args;
+/* Reads the LP_HTTP_TLS_OPTIONS of a plugin (plus the deprecated cacert,
+ * client_cert, client_key and keystore/truststore when the plugin's table
+ * has them) into o, reporting errors through a (more than one CA file, a
+ * certificate without its key, Java key stores). Main thread, at create. */
+void lp_http_opts_tls_from_args(lp_http_opts *o, struct lp_args *a);
+
 /* Returns url with any "user:password@" part replaced by "user:xxxxxx@", for
  * logs. Caller frees. */
 char *lp_http_redact_url(const char *url);

@@ -65,7 +65,6 @@ typedef struct httpout_ws {
 
 static const char *const methods[] = { "put", "post", "patch", "delete", "get", "head", NULL };
 static const char *const formats[] = { "json", "json_batch", "form", "message", NULL };
-static const char *const verification_modes[] = { "full", "none", NULL };
 
 static const lp_option_def options[] = {
 	{ "url", LP_OPT_TEMPLATE, NULL, LP_OPT_REQUIRED, NULL, 0, 0,
@@ -111,22 +110,11 @@ static const lp_option_def options[] = {
 	{ "cookies", LP_OPT_BOOL, "true", 0, NULL, 0, 0, "Accepted for compatibility: cookies are not kept." },
 	{ "follow_redirects", LP_OPT_BOOL, "true", 0, NULL, 0, 0, "Follow 3xx redirects." },
 	{ "proxy", LP_OPT_URI, NULL, 0, NULL, 0, 0, "Proxy URL." },
-	{ "ssl_enabled", LP_OPT_BOOL, NULL, 0, NULL, 0, 0,
-	  "Accepted for compatibility: TLS is used for https:// URLs." },
-	{ "ssl_certificate_authorities", LP_OPT_ARRAY, NULL, 0, NULL, 0, 0,
-	  "A PEM file of certificate authorities to trust (one file)." },
-	{ "ssl_verification_mode", LP_OPT_STRING, "\"full\"", 0, verification_modes, 0, 0,
-	  "full: verify the server certificate and host name; none: verify nothing." },
-	{ "ssl_certificate", LP_OPT_PATH, NULL, 0, NULL, 0, 0, "Client certificate (PEM)." },
-	{ "ssl_key", LP_OPT_PATH, NULL, 0, NULL, 0, 0, "Client key (PEM)." },
+	LP_HTTP_TLS_OPTIONS,
 	{ "cacert", LP_OPT_PATH, NULL, LP_OPT_DEPRECATED, NULL, 0, 0,
 	  "Deprecated: use ssl_certificate_authorities." },
 	{ "client_cert", LP_OPT_PATH, NULL, LP_OPT_DEPRECATED, NULL, 0, 0, "Deprecated: use ssl_certificate." },
 	{ "client_key", LP_OPT_PATH, NULL, LP_OPT_DEPRECATED, NULL, 0, 0, "Deprecated: use ssl_key." },
-	{ "ssl_keystore_path", LP_OPT_PATH, NULL, 0, NULL, 0, 0,
-	  "Not supported: use ssl_certificate and ssl_key (PEM)." },
-	{ "ssl_truststore_path", LP_OPT_PATH, NULL, 0, NULL, 0, 0,
-	  "Not supported: use ssl_certificate_authorities (PEM)." },
 	{ "keystore", LP_OPT_PATH, NULL, LP_OPT_DEPRECATED, NULL, 0, 0,
 	  "Not supported: use ssl_certificate and ssl_key (PEM)." },
 	{ "truststore", LP_OPT_PATH, NULL, LP_OPT_DEPRECATED, NULL, 0, 0,
@@ -167,35 +155,6 @@ static bool has_code(const int *codes, size_t n, long code)
 		if (codes[i] == code)
 			return true;
 	return false;
-}
-
-static void read_tls(lp_args *a, lp_http_opts *o)
-{
-	const char *mode = lp_args_str(a, "ssl_verification_mode");
-	bool full = !mode || strcmp(mode, "none") != 0;
-	o->verify_peer = full;
-	o->verify_host = full;
-	const json_t *cas = lp_args_get(a, "ssl_certificate_authorities");
-	if (json_is_array(cas) && json_array_size(cas) > 1)
-		lp_args_error_item(a, "ssl_certificate_authorities", 1,
-				   "logpipe takes one certificate authorities file; concatenate the PEM files into one");
-	if (json_is_array(cas) && json_array_size(cas) > 0)
-		o->ca_file = lp_strdup(lp_args_item_str(a, "ssl_certificate_authorities", 0));
-	else
-		o->ca_file = dup_opt(a, "cacert");
-	o->cert_file = lp_args_isset(a, "ssl_certificate") ? dup_opt(a, "ssl_certificate")
-							   : dup_opt(a, "client_cert");
-	o->key_file = lp_args_isset(a, "ssl_key") ? dup_opt(a, "ssl_key") : dup_opt(a, "client_key");
-	if (!o->cert_file != !o->key_file)
-		lp_args_error(a, o->cert_file ? "ssl_certificate" : "ssl_key",
-			      "ssl_certificate and ssl_key must be given together");
-	static const char *const stores[] = { "ssl_keystore_path", "ssl_truststore_path", "keystore",
-					      "truststore" };
-	for (size_t i = 0; i < sizeof(stores) / sizeof(*stores); i++)
-		if (lp_args_isset(a, stores[i]))
-			lp_args_error(a, stores[i],
-				      "Java key stores are not supported; use PEM files with "
-				      "ssl_certificate, ssl_key and ssl_certificate_authorities");
 }
 
 static void read_headers(lp_args *a, httpout *o)
@@ -312,7 +271,7 @@ static void *httpout_create(lp_args *a)
 	o->http.password = dup_opt(a, "password");
 	if (o->http.password && !o->http.user)
 		lp_args_error(a, "password", "'password' needs 'user'");
-	read_tls(a, &o->http);
+	lp_http_opts_tls_from_args(&o->http, a);
 
 	if (lp_args_failed(a)) {
 		httpout_destroy(o);
