@@ -51,7 +51,7 @@ static void test_mapping_json(void)
 
 static void test_mapping_error(void)
 {
-	json_t *m = json_loads("{\"a\":{\"b\":[\"ok\",\"%{[bad\"]}}", 0, NULL);
+	json_t *m = json_loads("{\"a\":{\"b\":[\"ok\",\"%{a[b]}\"]}}", 0, NULL);
 	char err[256];
 	lp_http_map *map = lp_http_map_compile(m, err, sizeof(err));
 	CHECK(map == NULL);
