@@ -16,7 +16,8 @@
  * alphabetical order, but each keeps its own name and line numbers. */
 typedef struct lp_source_file {
 	char *name;  /* path as given, or "config string" for -e */
-	char *text;  /* NUL-terminated content after ${VAR} substitution */
+	char *text;  /* NUL-terminated content as written (${VAR} is substituted
+		      * per string token by the parser, so positions stay exact) */
 	size_t len;
 } lp_source_file;
 
@@ -40,7 +41,12 @@ void lp_diag_error(lp_diag *d, lp_span span, const char *fmt, ...)
 /* Records a note that belongs to the previous error. */
 void lp_diag_note(lp_diag *d, lp_span span, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Number of errors recorded (notes not counted). */
 size_t lp_diag_count(const lp_diag *d);
+/* Declares f as the next file in load order: records are printed by file in
+ * that order, then by line and column. Files never declared sort by first use.
+ * Records copy what they print, so files may be freed before printing. */
+void lp_diag_add_file(lp_diag *d, const lp_source_file *f);
 /* Prints every record in order of position, each with its source line and a
  * caret, to out. */
 void lp_diag_print(const lp_diag *d, FILE *out);
