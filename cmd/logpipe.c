@@ -4,6 +4,7 @@
  * Exit codes: 0 clean drain (or config OK with -t), 1 configuration error,
  * 2 fatal runtime error or forced exit. */
 #include "conf/load.h"
+#include "pipeline/api.h"
 #include "pipeline/cfgtest.h"
 #include "pipeline/compile.h"
 #include "pipeline/log.h"
@@ -222,7 +223,9 @@ int main(int argc, char **argv)
 	pthread_t sig_thread;
 	pthread_create(&sig_thread, NULL, signal_main, &set);
 	pthread_detach(sig_thread);
+	lp_api *api = lp_settings_bool(s, "api.enabled") ? lp_api_start(s, g_pipeline) : NULL;
 	int run_rc = lp_pipeline_run(g_pipeline);
+	lp_api_stop(api);
 	rc = run_rc < 0 ? 2 : 0;
 	if (rc)
 		lp_error("logpipe", "Exiting with an error; see the messages above.");

@@ -28,7 +28,7 @@ static const lp_setting_def table[] = {
 	{ "dead_letter_queue.enable", LP_SET_BOOL, "false", NULL, "Write events rejected by outputs to the dead-letter queue." },
 	{ "dead_letter_queue.max_bytes", LP_SET_BYTES, "1024mb", NULL, "Size bound of the dead-letter queue." },
 	{ "dead_letter_queue.storage_policy", LP_SET_STRING, "drop_newer", NULL, "drop_newer or drop_older when the dead-letter queue is full." },
-	{ "api.enabled", LP_SET_BOOL, "false", NULL, "Serve /metrics, /health and /_node/stats." },
+	{ "api.enabled", LP_SET_BOOL, "true", NULL, "Serve /metrics, /health and /_node/stats." },
 	{ "api.http.host", LP_SET_STRING, "127.0.0.1", NULL, "Monitoring API address." },
 	{ "api.http.port", LP_SET_STRING, "9600-9700", NULL, "Monitoring API port or range (the first free one is used)." },
 	{ "version", LP_SET_BOOL, "false", "-V", "Print the version and exit." },
