@@ -132,6 +132,11 @@ static const names *find_locale(const char *locale)
 	return NULL;
 }
 
+bool lp_joda_locale_supported(const char *locale)
+{
+	return find_locale(locale) != NULL;
+}
+
 lp_joda *lp_joda_compile_locale(const char *pattern, const char *locale, const char **err, size_t *err_col)
 {
 	const names *loc = find_locale(locale);

@@ -24,6 +24,8 @@ lp_joda *lp_joda_compile(const char *pattern, const char **err, size_t *err_col)
  * "de_DE"; NULL or "" means English). Supported languages: en, de, fr, es;
  * another locale is an error. Parsing also accepts English AM/PM. */
 lp_joda *lp_joda_compile_locale(const char *pattern, const char *locale, const char **err, size_t *err_col);
+/* True when locale (as for lp_joda_compile_locale) names a supported language. */
+bool lp_joda_locale_supported(const char *locale);
 void lp_joda_destroy(lp_joda *j);
 
 /* Appends t rendered in zone (NULL means UTC) to out. */
