@@ -153,11 +153,53 @@ static int put(json_t *parent, const char *seg, json_t *val)
 	return LP_EINVAL;
 }
 
+/* Renders t like lp_time_format into out (48 bytes), reusing the rendering
+ * of the last whole second seen by this thread: only the fraction changes
+ * between events of the same second. Returns the length. */
+static size_t format_time(lp_time t, char *out)
+{
+	static _Thread_local struct {
+		bool valid;
+		int64_t sec;
+		int8_t digits;
+		size_t len, dot; /* dot: index of '.', or 0 when there is none */
+		char s[48];
+	} c;
+	if (!c.valid || c.sec != t.sec || c.digits != t.digits) {
+		lp_time whole = t;
+		whole.nsec = 0;
+		c.len = lp_time_format(whole, c.s, sizeof(c.s));
+		c.sec = t.sec;
+		c.digits = t.digits;
+		c.dot = 0;
+		for (size_t i = c.len; i-- > 0;) {
+			if (c.s[i] == '.') {
+				c.dot = i;
+				break;
+			}
+		}
+		c.valid = true;
+	}
+	memcpy(out, c.s, c.len + 1);
+	if (c.dot && c.len >= c.dot + 2 && t.nsec > 0) {
+		/* The fraction digits sit between '.' and the final 'Z'. */
+		size_t width = c.len - 1 - (c.dot + 1);
+		long frac = t.nsec < 1000000000 ? t.nsec : 999999999;
+		for (size_t k = width; k < 9; k++)
+			frac /= 10;
+		for (size_t k = 0; k < width; k++) {
+			out[c.dot + width - k] = (char)('0' + frac % 10);
+			frac /= 10;
+		}
+	}
+	return c.len;
+}
+
 static const char *ts_string(lp_event *ev)
 {
 	if (!ev->ts_cache) {
 		char tmp[48];
-		size_t n = lp_time_format(ev->ts, tmp, sizeof(tmp));
+		size_t n = format_time(ev->ts, tmp);
 		ev->ts_cache = json_stringn_nocheck(tmp, n);
 	}
 	return json_string_value(ev->ts_cache);
@@ -353,7 +395,7 @@ void lp_event_set_time(lp_event *ev, lp_time t)
 void lp_event_write_json(lp_event *ev, lp_buf *out, bool with_meta)
 {
 	char tmp[48];
-	size_t n = lp_time_format(ev->ts, tmp, sizeof(tmp));
+	size_t n = format_time(ev->ts, tmp);
 	lp_buf_reserve(out, n + 20);
 	lp_buf_add(out, "{\"@timestamp\":\"", 15);
 	lp_buf_add(out, tmp, n);

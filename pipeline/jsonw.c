@@ -108,6 +108,46 @@ void lp_utf8_sanitize(lp_buf *out, const char *s, size_t len)
 
 static const char hexd[] = "0123456789abcdef";
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+/* Nonzero when some byte of w is zero. */
+#define HAS_ZERO(w) (((w) - ONES) & ~(w) & HIGHS)
+
+/* The end of the run of plain bytes starting at i: eight bytes at a time
+ * while no byte is below 0x20, '"', '\\' or 0x80 and above. */
+static size_t plain_run(const unsigned char *p, size_t i, size_t len)
+{
+	while (i + 8 <= len) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		uint64_t stop = ((w - ONES * 0x20) & ~w & HIGHS) | HAS_ZERO(w ^ (ONES * '"')) |
+				HAS_ZERO(w ^ (ONES * '\\')) | (w & HIGHS);
+		if (stop)
+			break;
+		i += 8;
+	}
+	while (i < len && plain[p[i]])
+		i++;
+	return i;
+}
+
+/* lp_buf_addc without the call and the terminator (the public functions
+ * terminate the buffer when they are done). */
+static inline void put1(lp_buf *out, char c)
+{
+	if (out->len + 2 > out->cap)
+		lp_buf_reserve(out, 1);
+	out->data[out->len++] = c;
+}
+
+static inline void put_n(lp_buf *out, const char *s, size_t n)
+{
+	if (out->len + n + 1 > out->cap)
+		lp_buf_reserve(out, n);
+	memcpy(out->data + out->len, s, n);
+	out->len += n;
+}
+
 /* Makes room for need more bytes after d, keeping d valid. */
 #define ROOM(need)                                                         \
 	do {                                                               \
@@ -125,13 +165,12 @@ void lp_jsonw_string(lp_buf *out, const char *s, size_t len)
 	/* Invariant: room for the rest of the input unchanged plus the closing
 	 * quote. Copies keep it; an escape or a replacement grows the output by
 	 * at most 5 bytes, so they make room for that first. */
-	lp_buf_reserve(out, len + 2);
+	if (out->len + len + 3 > out->cap)
+		lp_buf_reserve(out, len + 2);
 	char *d = out->data + out->len;
 	*d++ = '"';
 	while (i < len) {
-		size_t j = i;
-		while (j < len && plain[p[j]])
-			j++;
+		size_t j = plain_run(p, i, len);
 		memcpy(d, s + i, j - i);
 		d += j - i;
 		i = j;
@@ -212,45 +251,47 @@ static void write_int(lp_buf *out, json_int_t v)
 	} while (u);
 	if (v < 0)
 		*--p = '-';
-	lp_buf_add(out, p, (size_t)(e - p));
+	put_n(out, p, (size_t)(e - p));
 }
 
-bool lp_jsonw_members(lp_buf *out, const json_t *obj, bool comma)
+static void write_value(lp_buf *out, const json_t *v);
+
+static bool write_members(lp_buf *out, const json_t *obj, bool comma)
 {
 	json_t *o = (json_t *)obj;
 	for (void *it = json_object_iter(o); it; it = json_object_iter_next(o, it)) {
 		if (comma)
-			lp_buf_addc(out, ',');
+			put1(out, ',');
 		comma = true;
 		lp_jsonw_string(out, json_object_iter_key(it), json_object_iter_key_len(it));
-		lp_buf_addc(out, ':');
-		lp_jsonw_value(out, json_object_iter_value(it));
+		put1(out, ':');
+		write_value(out, json_object_iter_value(it));
 	}
 	return comma;
 }
 
-void lp_jsonw_value(lp_buf *out, const json_t *v)
+static void write_value(lp_buf *out, const json_t *v)
 {
 	if (!v) {
-		lp_buf_add(out, "null", 4);
+		put_n(out, "null", 4);
 		return;
 	}
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
-		lp_buf_addc(out, '{');
-		lp_jsonw_members(out, v, false);
-		lp_buf_addc(out, '}');
+		put1(out, '{');
+		write_members(out, v, false);
+		put1(out, '}');
 		break;
 	}
 	case JSON_ARRAY: {
 		size_t n = json_array_size(v);
-		lp_buf_addc(out, '[');
+		put1(out, '[');
 		for (size_t i = 0; i < n; i++) {
 			if (i)
-				lp_buf_addc(out, ',');
-			lp_jsonw_value(out, json_array_get(v, i));
+				put1(out, ',');
+			write_value(out, json_array_get(v, i));
 		}
-		lp_buf_addc(out, ']');
+		put1(out, ']');
 		break;
 	}
 	case JSON_STRING:
@@ -263,14 +304,34 @@ void lp_jsonw_value(lp_buf *out, const json_t *v)
 		lp_jsonw_real(out, json_real_value(v));
 		break;
 	case JSON_TRUE:
-		lp_buf_add(out, "true", 4);
+		put_n(out, "true", 4);
 		break;
 	case JSON_FALSE:
-		lp_buf_add(out, "false", 5);
+		put_n(out, "false", 5);
 		break;
 	case JSON_NULL:
 	default:
-		lp_buf_add(out, "null", 4);
+		put_n(out, "null", 4);
 		break;
 	}
+}
+
+/* The internal writers leave the terminator out; these add it. */
+static void terminate(lp_buf *out)
+{
+	if (out->data)
+		out->data[out->len] = '\0';
+}
+
+bool lp_jsonw_members(lp_buf *out, const json_t *obj, bool comma)
+{
+	comma = write_members(out, obj, comma);
+	terminate(out);
+	return comma;
+}
+
+void lp_jsonw_value(lp_buf *out, const json_t *v)
+{
+	write_value(out, v);
+	terminate(out);
 }

@@ -327,6 +327,53 @@ static void test_write_json(void)
 	lp_event_destroy(ev);
 }
 
+/* Serialised time of ev, from the written JSON. */
+static void check_written_time(lp_event *ev, const char *want)
+{
+	json_t *o = as_json(ev, false);
+	CHECK_STR(json_string_value(json_object_get(o, "@timestamp")), want);
+	json_decref(o);
+	CHECK_STR(lp_event_get_str(ev, R("@timestamp")), want);
+}
+
+static void test_time_rendering(void)
+{
+	/* Consecutive events in one second differ only in the fraction. */
+	lp_event *ev = lp_event_create();
+	lp_event_set_time(ev, (lp_time){ 1709294400, 5000000, 3 });
+	check_written_time(ev, "2024-03-01T12:00:00.005Z");
+	lp_event_set_time(ev, (lp_time){ 1709294400, 999999999, 3 });
+	check_written_time(ev, "2024-03-01T12:00:00.999Z");
+	lp_event_set_time(ev, (lp_time){ 1709294400, 0, 3 });
+	check_written_time(ev, "2024-03-01T12:00:00.000Z");
+	lp_event_set_time(ev, (lp_time){ 1709294400, 123456789, 6 });
+	check_written_time(ev, "2024-03-01T12:00:00.123456Z");
+	lp_event_set_time(ev, (lp_time){ 1709294400, 123456789, 9 });
+	check_written_time(ev, "2024-03-01T12:00:00.123456789Z");
+	lp_event_set_time(ev, (lp_time){ 1709294401, 7, 9 });
+	check_written_time(ev, "2024-03-01T12:00:01.000000007Z");
+	lp_event_set_time(ev, (lp_time){ -1, 500000000, 3 });
+	check_written_time(ev, "1969-12-31T23:59:59.500Z");
+	lp_event_set_time(ev, (lp_time){ 253402300799, 1000000, 3 });
+	check_written_time(ev, "9999-12-31T23:59:59.001Z");
+	lp_event_destroy(ev);
+	/* Parsed precision is kept. */
+	ev = ev_from("{\"@timestamp\":\"2024-03-01T12:00:00.1Z\"}");
+	check_written_time(ev, "2024-03-01T12:00:00.100Z");
+	lp_event_destroy(ev);
+	ev = ev_from("{\"@timestamp\":\"2024-03-01T12:00:00.000000001Z\"}");
+	check_written_time(ev, "2024-03-01T12:00:00.000000001Z");
+	lp_event_destroy(ev);
+}
+
+static void test_null_intermediate(void)
+{
+	lp_event *ev = ev_from("{\"a\":null}");
+	CHECK_INT(lp_event_set(ev, R("[a][b]"), json_integer(1)), 0);
+	CHECK(json_is(lp_event_get(ev, R("a")), "{\"b\":1}"));
+	lp_event_destroy(ev);
+}
+
 static void test_non_object(void)
 {
 	lp_event *ev = lp_event_new(json_string("not an object"));
@@ -348,6 +395,8 @@ int main(void)
 	LP_RUN(test_clone_and_ack);
 	LP_RUN(test_write_json);
 	LP_RUN(test_non_object);
+	LP_RUN(test_time_rendering);
+	LP_RUN(test_null_intermediate);
 	for (size_t i = 0; i < n_keep; i++)
 		lp_fieldref_destroy(keep[i]);
 	return lp_test_report();
