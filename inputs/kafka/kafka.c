@@ -88,8 +88,8 @@ static const lp_option_def options[] = {
 	  "Initial wait before reconnecting to a broker." },
 	{ "request_timeout_ms", LP_OPT_NUMBER, "40000", 0, NULL, 10, 300000,
 	  "Timeout of network requests." },
-	{ "retry_backoff_ms", LP_OPT_NUMBER, "100", 0, NULL, 1, 300000,
-	  "Wait before retrying a failed request." },
+	{ "retry_backoff_ms", LP_OPT_NUMBER, "100", 0, NULL, 0, 300000,
+	  "Wait before retrying a failed fetch of a partition." },
 	{ "exclude_internal_topics", LP_OPT_STRING, NULL, 0, NULL, 0, 0,
 	  "Accepted for compatibility: internal topics are never matched by topics_pattern." },
 	{ "key_deserializer_class", LP_OPT_STRING, "\"" STRING_DESERIALIZER "\"", 0, NULL, 0, 0,
@@ -147,8 +147,7 @@ static const struct {
 	{ "metadata_max_age_ms", "metadata.max.age.ms" },
 	{ "reconnect_backoff_ms", "reconnect.backoff.ms" },
 	{ "request_timeout_ms", "socket.timeout.ms" },
-	{ "retry_backoff_ms", "retry.backoff.ms" },
-	{ "sasl_mechanism", "sasl.mechanisms" },
+	{ "retry_backoff_ms", "fetch.error.backoff.ms" },
 	{ "sasl_kerberos_service_name", "sasl.kerberos.service.name" },
 	{ "ssl_keystore_password", "ssl.keystore.password" },
 	{ "ssl_key_password", "ssl.key.password" },
@@ -249,6 +248,9 @@ static void apply_security(lp_args *a, rd_kafka_conf_t *conf)
 		lower[i] = (char)(proto[i] >= 'A' && proto[i] <= 'Z' ? proto[i] + 32 : proto[i]);
 	lower[i] = '\0';
 	conf_set(a, conf, "security_protocol", (size_t)-1, "security.protocol", lower);
+	if (strncmp(lower, "sasl_", 5) == 0 || lp_args_isset(a, "sasl_mechanism"))
+		conf_set(a, conf, "sasl_mechanism", (size_t)-1, "sasl.mechanisms",
+			 lp_args_str(a, "sasl_mechanism"));
 
 	const char *jaas = lp_args_str(a, "sasl_jaas_config");
 	if (jaas) {
