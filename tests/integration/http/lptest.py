@@ -138,16 +138,17 @@ def logpipe_args(binary, config, data_dir, workers=1):
 def run_logpipe(binary, config, events, timeout=120, workers=1, extra=()):
     """Runs logpipe over the events (dicts, sent as JSON lines on stdin) until
     it exits. Returns (exit code, stdout, stderr); exit code None on timeout."""
-    data_dir = tempfile.mkdtemp(prefix="lp-http-data-")
     stdin = "".join(json.dumps(e) + "\n" for e in events)
-    args = logpipe_args(binary, config, data_dir, workers) + list(extra)
-    try:
-        p = subprocess.run(args, input=stdin.encode(), capture_output=True, timeout=timeout)
-        return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
-    except subprocess.TimeoutExpired as e:
-        out = (e.stdout or b"").decode(errors="replace")
-        err = (e.stderr or b"").decode(errors="replace")
-        return None, out, err
+    with tempfile.TemporaryDirectory(prefix="lp-http-data-") as data_dir:
+        args = logpipe_args(binary, config, data_dir, workers) + list(extra)
+        try:
+            p = subprocess.run(args, input=stdin.encode(), capture_output=True, timeout=timeout)
+            return (p.returncode, p.stdout.decode(errors="replace"),
+                    p.stderr.decode(errors="replace"))
+        except subprocess.TimeoutExpired as e:
+            out = (e.stdout or b"").decode(errors="replace")
+            err = (e.stderr or b"").decode(errors="replace")
+            return None, out, err
 
 
 def show(stderr):
