@@ -3,6 +3,9 @@
 
 #include "pipeline/fieldref.h"
 
+#include <regex.h>
+#include <stdlib.h>
+
 static void check_ok(const char *text, lp_field_root root, size_t n, const char *s0, const char *s1)
 {
 	const char *err = NULL;
@@ -92,11 +95,58 @@ static void test_top(void)
 	lp_fieldref_destroy(NULL);
 }
 
+/* Random texts over a small alphabet, against a regular-expression model of
+ * the grammar: a bare name without brackets, or one or more "[name]". */
+static void test_random_against_model(void)
+{
+	regex_t bare, brackets;
+	CHECK(regcomp(&bare, "^[^][]+$", REG_EXTENDED | REG_NOSUB) == 0);
+	CHECK(regcomp(&brackets, "^(\\[[^][]+\\])+$", REG_EXTENDED | REG_NOSUB) == 0);
+	static const char pool[] = "[]ab @-0";
+	char s[12];
+	int ok_seen = 0;
+	srand(3);
+	for (int iter = 0; iter < 100000; iter++) {
+		size_t n = (size_t)(rand() % (int)(sizeof(s) - 1));
+		for (size_t i = 0; i < n; i++)
+			s[i] = pool[rand() % (int)(sizeof(pool) - 1)];
+		s[n] = '\0';
+		bool want = regexec(&bare, s, 0, NULL, 0) == 0 || regexec(&brackets, s, 0, NULL, 0) == 0;
+		const char *err = NULL;
+		size_t col = 999;
+		lp_fieldref *r = lp_fieldref_compile(s, &err, &col);
+		CHECK(want == (r != NULL));
+		if (r) {
+			ok_seen++;
+			size_t total = 0;
+			for (size_t i = 0; i < r->n; i++) {
+				CHECK(r->seg[i][0] != '\0');
+				CHECK(strpbrk(r->seg[i], "[]") == NULL);
+				total += strlen(r->seg[i]);
+			}
+			CHECK(total <= n);
+		} else {
+			CHECK(err != NULL);
+			CHECK(col < n || (n == 0 && col == 0));
+		}
+		if (lp_t_cur_failed) {
+			fprintf(stderr, "  failing input '%s'\n", s);
+			lp_fieldref_destroy(r);
+			break;
+		}
+		lp_fieldref_destroy(r);
+	}
+	CHECK(ok_seen > 1000);
+	regfree(&bare);
+	regfree(&brackets);
+}
+
 int main(void)
 {
 	LP_RUN(test_bare_and_brackets);
 	LP_RUN(test_roots);
 	LP_RUN(test_errors);
 	LP_RUN(test_top);
+	LP_RUN(test_random_against_model);
 	return lp_test_report();
 }

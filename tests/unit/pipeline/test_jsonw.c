@@ -159,6 +159,55 @@ static void test_values(void)
 	lp_buf_fini(&b);
 }
 
+/* Random byte strings: jansson (an independent UTF-8 validator) agrees with
+ * lp_utf8_valid, always reads our output back, and gets the sanitised text. */
+static void test_random_strings(void)
+{
+	static const unsigned char pool[] = { 'a', ' ', '"', '\\', '/', 0, 1, 0x1f, 0x7f, 0x80, 0xbf,
+		0xc2, 0xc3, 0xa9, 0xe0, 0xa0, 0xe2, 0x82, 0xac, 0xed, 0x9f, 0xf0, 0x90, 0xf4, 0x8f, 0xf5, 0xff };
+	lp_buf b = LP_BUF_INIT, clean = LP_BUF_INIT;
+	char s[24];
+	srand(11);
+	int valid_seen = 0, invalid_seen = 0;
+	for (int iter = 0; iter < 200000; iter++) {
+		size_t n = (size_t)(rand() % (int)sizeof(s));
+		for (size_t i = 0; i < n; i++)
+			s[i] = (char)pool[rand() % (int)sizeof(pool)];
+		json_t *oracle = json_stringn(s, n);
+		int valid = lp_utf8_valid(s, n);
+		CHECK(valid == (oracle != NULL));
+		valid ? valid_seen++ : invalid_seen++;
+		lp_buf_reset(&b);
+		lp_jsonw_string(&b, s, n);
+		CHECK(b.data[b.len] == '\0');
+		json_error_t e;
+		json_t *back = json_loadb(b.data, b.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
+		CHECK(json_is_string(back));
+		lp_buf_reset(&clean);
+		lp_utf8_sanitize(&clean, s, n);
+		CHECK(lp_utf8_valid(clean.data, clean.len));
+		if (valid)
+			CHECK(clean.len == n && memcmp(clean.data, s, n) == 0);
+		if (back)
+			CHECK(json_string_length(back) == clean.len &&
+			      memcmp(json_string_value(back), clean.data, clean.len) == 0);
+		if (lp_t_cur_failed) {
+			fprintf(stderr, "  failing input (%zu bytes):", n);
+			for (size_t i = 0; i < n; i++)
+				fprintf(stderr, " %02x", (unsigned char)s[i]);
+			fprintf(stderr, "\n");
+			json_decref(back);
+			json_decref(oracle);
+			break;
+		}
+		json_decref(back);
+		json_decref(oracle);
+	}
+	CHECK(valid_seen > 1000 && invalid_seen > 1000);
+	lp_buf_fini(&b);
+	lp_buf_fini(&clean);
+}
+
 int main(void)
 {
 	LP_RUN(test_escapes);
@@ -166,5 +215,6 @@ int main(void)
 	LP_RUN(test_utf8);
 	LP_RUN(test_reals);
 	LP_RUN(test_values);
+	LP_RUN(test_random_strings);
 	return lp_test_report();
 }
