@@ -99,6 +99,10 @@ struct lp_template *lp_args_template(lp_args *a, const char *name);
 struct lp_template *lp_args_template_text(lp_args *a, const char *name, size_t i,
 					  const char *text);
 
+/* Generated ids ("<name>_<n>") count per plugin name from 1 in the order
+ * blocks are applied; this restarts the counts (e.g. before a reload). */
+void lp_schema_reset_ids(void);
+
 /* Prints the option table as the "describe" command and the docs show it. */
 void lp_schema_describe(const lp_option_def *const *tables, size_t n_tables, FILE *out,
 			bool markdown);
