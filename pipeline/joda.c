@@ -413,9 +413,10 @@ static bool prefix_ci(const char *s, size_t len, size_t p, const char *w, size_t
 }
 
 /* Matches the longest name among full[] and short_[] (n entries); returns the
- * index or -1. A short name may be followed by a '.', which is consumed. */
+ * index or -1. A short name may be followed by a '.', which is consumed when
+ * dot_ok (the pattern does not continue with a '.' itself). */
 static int match_name(const char *s, size_t len, size_t *p, const char *const *full, const char *const *short_,
-		      int n)
+		      int n, bool dot_ok)
 {
 	int best = -1;
 	size_t best_len = 0;
@@ -425,7 +426,7 @@ static int match_name(const char *s, size_t len, size_t *p, const char *const *f
 			size_t wl = strlen(w);
 			if (!prefix_ci(s, len, *p, w, wl))
 				continue;
-			if (pass && *p + wl < len && s[*p + wl] == '.')
+			if (pass && dot_ok && *p + wl < len && s[*p + wl] == '.')
 				wl++;
 			if (wl > best_len) {
 				best_len = wl;
@@ -547,6 +548,8 @@ static int days_in_month(int64_t y, int m)
 
 static bool parse_tok(const lp_joda *j, const tok *k, const char *s, size_t len, size_t *p, fields *f)
 {
+	const tok *next = k + 1 < j->toks + j->n ? k + 1 : NULL;
+	bool dot_ok = !(next && !next->letter && next->lit[0] == '.');
 	const names *L = j->loc;
 	int64_t v;
 	switch (k->letter) {
@@ -594,7 +597,7 @@ static bool parse_tok(const lp_joda *j, const tok *k, const char *s, size_t len,
 		return true;
 	case 'M':
 		if (k->count >= 3) {
-			int m = match_name(s, len, p, L->months, L->months_short, 12);
+			int m = match_name(s, len, p, L->months, L->months_short, 12, dot_ok);
 			if (m < 0)
 				return false;
 			f->month = m + 1;
@@ -605,7 +608,7 @@ static bool parse_tok(const lp_joda *j, const tok *k, const char *s, size_t len,
 		f->month = (int)v;
 		return true;
 	case 'E':
-		return match_name(s, len, p, L->days, L->days_short, 7) >= 0; /* ignored */
+		return match_name(s, len, p, L->days, L->days_short, 7, dot_ok) >= 0; /* ignored */
 	case 'a':
 		if (prefix_ci(s, len, *p, L->am, strlen(L->am))) {
 			*p += strlen(L->am);

@@ -209,6 +209,8 @@ static void test_parse_locale(void)
 	CHECK_INT(sec, T0);
 	CHECK_INT(parse_in("EEE, dd MMM yyyy HH", "Fr., 01 M\xc3\xa4r. 2024 12", NULL, "de_DE", &sec, NULL), 0);
 	CHECK_INT(sec, T0);
+	CHECK_INT(parse_in("dd.MMM.yyyy HH", "01.M\xc3\xa4r.2024 12", NULL, "de", &sec, NULL), 0);
+	CHECK_INT(sec, T0);
 	CHECK_INT(parse_in("d MMMM yyyy HH", "1 mars 2024 12", NULL, "fr", &sec, NULL), 0);
 	CHECK_INT(sec, T0);
 	CHECK_INT(parse_in("dd MMM yyyy HH", "01 feb 2024 12", NULL, "es-ES", &sec, NULL), 0);
