@@ -20,7 +20,9 @@ typedef struct lp_event {
 	json_t *ts_cache; /* string rendering of ts, made on demand */
 	lp_time ts;
 	lp_ack *ack;      /* may be NULL */
-	size_t size;      /* approximate bytes, for queue accounting */
+	size_t size;      /* approximate bytes, for queue accounting: a rough
+	                   * estimate from the field count; inputs that know
+	                   * the source length store it here */
 } lp_event;
 
 /* A new event with no fields but "@version": "1", time now. */
@@ -42,14 +44,21 @@ void lp_event_set_ack(lp_event *ev, lp_ack *a);
 json_t *lp_event_get(lp_event *ev, const lp_fieldref *ref);
 /* String value at ref, or NULL when missing or not a string. Borrowed. */
 const char *lp_event_get_str(lp_event *ev, const lp_fieldref *ref);
-/* Sets ref to val (stolen, also on failure), creating intermediate objects.
- * Setting @timestamp takes an ISO8601 string. Returns 0, or LP_EINVAL when a
- * parent exists and is not an object/array or @timestamp is not a valid time. */
+/* Sets ref to val (stolen, also on failure), creating intermediate objects
+ * (a null intermediate is replaced by an object, as Logstash does). Below an
+ * array a segment is an index: negative counts from the end, an index past
+ * the end pads with nulls. Setting [@metadata][x] creates meta. Setting
+ * @timestamp takes an ISO8601 string. Returns 0, or LP_EINVAL when a parent
+ * exists and is not an object/array, an array index is not an integer or
+ * before the start, or @timestamp is not a valid time. */
 int lp_event_set(lp_event *ev, const lp_fieldref *ref, json_t *val);
 /* Removes ref; returns true when something was removed. */
 bool lp_event_remove(lp_event *ev, const lp_fieldref *ref);
 
-/* Tags ("tags" array of strings). add is a no-op when present. */
+/* Tags ("tags" array of strings). add is a no-op when present; a single
+ * string in "tags" becomes an array on add; a hash in "tags" moves to "_tags"
+ * and the event gets "_tagsparsefailure" (Logstash's behaviour). untag removes
+ * every occurrence. */
 void lp_event_tag(lp_event *ev, const char *tag);
 bool lp_event_has_tag(const lp_event *ev, const char *tag);
 void lp_event_untag(lp_event *ev, const char *tag);
@@ -57,8 +66,9 @@ void lp_event_untag(lp_event *ev, const char *tag);
 /* Sets the event time and drops the cached rendering. */
 void lp_event_set_time(lp_event *ev, lp_time t);
 
-/* Appends the event as compact JSON (fields plus "@timestamp"; "@metadata"
- * only when with_meta) to out. */
+/* Appends the event as compact JSON to out: "@timestamp" first, then the
+ * fields in insertion order, then "@metadata" only when with_meta and not
+ * empty. No allocation besides the growth of out. */
 void lp_event_write_json(lp_event *ev, lp_buf *out, bool with_meta);
 /* A new object with the fields plus "@timestamp" (and "@metadata" when
  * with_meta). Ownership: caller owns the result. */

@@ -1,7 +1,10 @@
 /* template: compiled sprintf templates (Logstash's event.sprintf):
  * "%{field}", "%{[a][b]}", "%{+YYYY.MM.dd}" (Joda pattern over @timestamp in
- * UTC), "%{+%s}" (epoch seconds). A missing field stays literally "%{field}".
- * Strings render as is, numbers as JSON numbers, arrays joined with ",",
+ * UTC), "%{+%s}" (epoch seconds), "%{{yyyy-MM-dd}}" (date pattern, read with
+ * the Joda letters) and "%{{TIME_NOW}}" (the current time). A missing or null
+ * field stays literally "%{field}"; a "%{" with no "}" after it is literal.
+ * Strings render as is, numbers as JSON numbers, booleans as true/false,
+ * arrays joined with "," (null elements empty, nested arrays flattened),
  * objects as JSON, @timestamp as ISO8601. Compiled once; immutable and shared
  * between threads. */
 #ifndef LP_PIPELINE_TEMPLATE_H
@@ -14,8 +17,9 @@
 
 typedef struct lp_template lp_template;
 
-/* Returns NULL on error with a static message in *err and the 0-based column
- * in *err_col (both optional). */
+/* Returns NULL on error (an invalid field reference or date pattern inside
+ * "%{...}") with a static message in *err and the 0-based column in *err_col
+ * (both optional). */
 lp_template *lp_template_compile(const char *text, const char **err, size_t *err_col);
 void lp_template_destroy(lp_template *t);
 /* True when the template has no %{...} references. */
