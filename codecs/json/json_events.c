@@ -19,10 +19,15 @@ static void fail(lp_json_events *je, const char *s, size_t len, const char *why,
 	lp_event_tag(ev, LP_JSON_TAG_PARSEFAILURE);
 	lp_event_vec_push(out, ev);
 	long long suppressed = 0;
-	if (lp_ratelimit_ok(&je->rl, 10000, &suppressed))
+	if (!lp_ratelimit_ok(&je->rl, 10000, &suppressed))
+		return;
+	if (suppressed)
 		lp_warn("codec", "Codec '%s' could not parse JSON (%s); the original text is in "
-			"'message', tagged '%s' (%lld more since the last warning).",
+			"'message', tagged '%s' (%lld more such failures since the last warning).",
 			je->codec, why, LP_JSON_TAG_PARSEFAILURE, suppressed);
+	else
+		lp_warn("codec", "Codec '%s' could not parse JSON (%s); the original text is in "
+			"'message', tagged '%s'.", je->codec, why, LP_JSON_TAG_PARSEFAILURE);
 }
 
 /* obj is stolen. */

@@ -120,7 +120,7 @@ static void test_metadata_option(void)
 	char *s = test_encode(t, ev);
 	CHECK_STR(s,
 		  "{\n"
-		  "    \"@metadata\" => {\n"
+		  "     \"@metadata\" => {\n"
 		  "        \"idx\" => \"logs\"\n"
 		  "    },\n"
 		  "    \"@timestamp\" => 2024-03-01T12:00:00.000Z,\n"
