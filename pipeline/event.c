@@ -113,7 +113,7 @@ static bool parse_index(const char *seg, size_t n, long long *idx)
 			return false;
 		v = v * 10 + (*p - '0');
 	}
-	*idx = neg ? (long long)n - v : v;
+	*idx = neg && v > 0 ? (long long)n - v : v;
 	return true;
 }
 
@@ -139,7 +139,7 @@ static int put(json_t *parent, const char *seg, json_t *val)
 	if (json_is_array(parent)) {
 		size_t n = json_array_size(parent);
 		long long i;
-		if (!parse_index(seg, n, &i) || i < 0) {
+		if (!parse_index(seg, n, &i) || i < 0 || (size_t)i > n + LP_EVENT_MAX_PAD) {
 			json_decref(val);
 			return LP_EINVAL;
 		}
@@ -266,10 +266,14 @@ int lp_event_set(lp_event *ev, const lp_fieldref *ref, json_t *val)
 			if (!json_is_object(val))
 				goto fail;
 			json_object_del(val, "@timestamp");
+			json_object_del(val, "@metadata");
 			json_decref(ev->data);
 			ev->data = val;
 			return 0;
 		}
+		/* The time is not a container, and data never holds it. */
+		if (strcmp(ref->seg[0], "@timestamp") == 0)
+			goto fail;
 		cur = ev->data;
 		break;
 	}

@@ -44,13 +44,17 @@ void lp_event_set_ack(lp_event *ev, lp_ack *a);
 json_t *lp_event_get(lp_event *ev, const lp_fieldref *ref);
 /* String value at ref, or NULL when missing or not a string. Borrowed. */
 const char *lp_event_get_str(lp_event *ev, const lp_fieldref *ref);
+/* How far past the end of an array lp_event_set pads with nulls. */
+#define LP_EVENT_MAX_PAD 10000
+
 /* Sets ref to val (stolen, also on failure), creating intermediate objects
  * (a null intermediate is replaced by an object, as Logstash does). Below an
  * array a segment is an index: negative counts from the end, an index past
- * the end pads with nulls. Setting [@metadata][x] creates meta. Setting
- * @timestamp takes an ISO8601 string. Returns 0, or LP_EINVAL when a parent
- * exists and is not an object/array, an array index is not an integer or
- * before the start, or @timestamp is not a valid time. */
+ * the end pads with nulls (at most LP_EVENT_MAX_PAD). Setting [@metadata][x]
+ * creates meta. Setting @timestamp takes an ISO8601 string. Returns 0, or
+ * LP_EINVAL when a parent exists and is not an object/array, an array index
+ * is not an integer or out of those bounds, the path is below [@timestamp],
+ * or @timestamp is not a valid time. */
 int lp_event_set(lp_event *ev, const lp_fieldref *ref, json_t *val);
 /* Removes ref; returns true when something was removed. */
 bool lp_event_remove(lp_event *ev, const lp_fieldref *ref);

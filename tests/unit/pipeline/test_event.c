@@ -172,6 +172,9 @@ static void test_set(void)
 	CHECK_INT(lp_event_set(ev, R("[arr][4]"), json_integer(9)), 0);
 	CHECK(json_is(lp_event_get(ev, R("arr")), "[5,6,7,null,9]"));
 	CHECK_INT(lp_event_set(ev, R("[arr][-9]"), json_integer(1)), LP_EINVAL);
+	CHECK_INT(lp_event_set(ev, R("[arr][1000000000]"), json_integer(1)), LP_EINVAL);
+	CHECK_INT(lp_event_set(ev, R("[arr][99999999999999999999]"), json_integer(1)), LP_EINVAL);
+	CHECK(json_is(lp_event_get(ev, R("[arr][-0]")), "5"));
 	CHECK_INT(lp_event_set(ev, R("[arr][name]"), json_integer(1)), LP_EINVAL);
 	/* An intermediate object replaces a null array slot. */
 	CHECK_INT(lp_event_set(ev, R("[arr][3][k]"), json_string("in")), 0);
@@ -197,6 +200,8 @@ static void test_timestamp_field(void)
 	lp_event_set_time(ev, t);
 	CHECK_STR(lp_event_get_str(ev, R("@timestamp")), "1970-01-01T00:00:00.000Z");
 	CHECK(!lp_event_remove(ev, R("@timestamp")));
+	/* Nothing goes below the time: no second "@timestamp" in the output. */
+	CHECK_INT(lp_event_set(ev, R("[@timestamp][x]"), json_integer(1)), LP_EINVAL);
 	CHECK(json_object_get(ev->data, "@timestamp") == NULL);
 	lp_event_destroy(ev);
 }
