@@ -22,6 +22,7 @@
 
 typedef struct out_stdout {
 	lp_codec *codec;
+	char *id;
 	int fd;
 	pthread_mutex_t lock;
 	atomic_bool epipe_logged;
@@ -45,6 +46,7 @@ static void *stdout_create(lp_args *a)
 		return NULL;
 	out_stdout *o = lp_calloc(1, sizeof(*o));
 	o->codec = c;
+	o->id = lp_strdup(lp_args_id(a));
 	o->fd = STDOUT_FILENO;
 	pthread_mutex_init(&o->lock, NULL);
 	atomic_init(&o->epipe_logged, false);
@@ -57,6 +59,7 @@ static void stdout_destroy(void *inst)
 	if (!o)
 		return;
 	lp_codec_destroy(o->codec);
+	lp_free(o->id);
 	pthread_mutex_destroy(&o->lock);
 	lp_free(o);
 }
@@ -146,11 +149,11 @@ static void stdout_send(void *inst, void *wsp, lp_event *const *evs, size_t n, l
 	}
 	if (err == -EPIPE) {
 		if (!atomic_exchange(&o->epipe_logged, true))
-			lp_error("output", "Output 'stdout' cannot write: standard output is closed "
-				 "(broken pipe); events sent to it are rejected from now on.");
+			lp_error("output", "Output '%s' cannot write: standard output is closed "
+				 "(broken pipe); events sent to it are rejected from now on.", o->id);
 	} else if (err) {
-		lp_warn("output", "Output 'stdout' could not write %zu bytes: %s; they will be retried.",
-			ws->buf.len - done, strerror(-err));
+		lp_warn("output", "Output '%s' could not write %zu bytes to standard output: %s; "
+			"the events will be retried.", o->id, ws->buf.len - done, strerror(-err));
 	}
 }
 

@@ -57,7 +57,7 @@ check "jsonparsefailure tagged" out_is '[null,null]
 printf 'hi\n' >"$TMP/in"
 run 'input { stdin { } } output { stdout { } }'
 check "rubydebug exit 0" rc_is 0
-check "rubydebug message line" grep -qx '       "message" => "hi",' "$TMP/out"
+check "rubydebug message line" grep -qx '       "message" => "hi"' "$TMP/out"
 check "rubydebug timestamp line" grep -qx '    "@timestamp" => 2026-11-26T12:00:00.000Z,' "$TMP/out"
 
 # 5. generator: count rounds, sequence, host name, lines cycled
