@@ -133,29 +133,33 @@ static bool setup_formats(date *d, lp_args *a, size_t n)
 static void *date_create(lp_args *a)
 {
 	date *d = lp_calloc(1, sizeof *d);
+	bool ok = true;
 	const json_t *match = lp_args_get(a, "match");
 	size_t n = json_is_array(match) ? json_array_size(match) : 0;
 	if (n < 2) {
 		lp_args_error(a, "match", "'match' needs the source field first and at least one date format, "
 			      "e.g. [\"timestamp\", \"ISO8601\"]");
-		goto fail;
+		ok = false;
+	} else {
+		const char *src = lp_args_item_str(a, "match", 0);
+		d->source = src ? lp_args_fieldref_text(a, "match", 0, src) : NULL;
+		if (!d->source)
+			ok = false;
+		if (!setup_formats(d, a, n - 1))
+			ok = false;
 	}
-	const char *src = lp_args_item_str(a, "match", 0);
-	d->source = src ? lp_args_fieldref_text(a, "match", 0, src) : NULL;
-	if (!d->source)
-		goto fail;
 	if (lp_args_isset(a, "target")) {
 		const char *t = lp_args_str(a, "target");
-		d->target = lp_args_fieldref_text(a, "target", 0, t);
+		d->target = t ? lp_args_fieldref_text(a, "target", 0, t) : NULL;
 		if (!d->target)
-			goto fail;
-		if (d->target->root == LP_FIELD_TIMESTAMP) {
+			ok = false;
+		else if (d->target->root == LP_FIELD_TIMESTAMP) {
 			lp_fieldref_destroy(d->target);
 			d->target = NULL;
 		}
 	}
-	if (!setup_zone(d, a) || !setup_formats(d, a, n - 1))
-		goto fail;
+	if (!setup_zone(d, a))
+		ok = false;
 	const json_t *tags = lp_args_get(a, "tag_on_failure");
 	size_t nt = json_is_array(tags) ? json_array_size(tags) : 0;
 	d->tags = lp_calloc(nt ? nt : 1, sizeof *d->tags);
@@ -164,10 +168,11 @@ static void *date_create(lp_args *a)
 		if (t)
 			d->tags[d->ntags++] = lp_strdup(t);
 	}
+	if (!ok) {
+		date_destroy(d);
+		return NULL;
+	}
 	return d;
-fail:
-	date_destroy(d);
-	return NULL;
 }
 
 static void *date_worker_create(void *inst)
