@@ -17,7 +17,8 @@
 
 typedef struct open_brace {
 	lp_span span;
-	char *label; /* "filter 'mutate'", "section 'filter'", ... or NULL */
+	char *label;    /* "filter 'mutate'", "section 'filter'", ... or NULL */
+	size_t indent;  /* leading blanks of the line of the '{' */
 } open_brace;
 
 typedef struct parser {
@@ -28,6 +29,12 @@ typedef struct parser {
 	size_t n_open, cap_open;
 	bool dead;  /* an error that ends the file was reported: stay silent */
 	bool cond_only; /* lp_conf_parse_condition: the end of the text ends a condition */
+	/* the first '}' that started its line at another indentation than the
+	 * line of the '{' it closed: a hint for a missing '}' */
+	bool suspect;
+	lp_span suspect_open;
+	char *suspect_label;
+	unsigned suspect_close_line;
 	size_t errors;
 } parser;
 
@@ -82,6 +89,21 @@ static lp_token peek(parser *p, unsigned flags)
 	return lp_lexer_peek(&p->lx, flags);
 }
 
+/* Leading blanks of the line holding byte off, and whether off is the first
+ * non-blank byte of that line. */
+static size_t line_indent(const lp_source_file *f, size_t off, bool *first)
+{
+	size_t start = off;
+	while (start > 0 && f->text[start - 1] != '\n')
+		start--;
+	size_t i = start;
+	while (i < f->len && (f->text[i] == ' ' || f->text[i] == '\t'))
+		i++;
+	if (first)
+		*first = i == off;
+	return i - start;
+}
+
 static void pop_open(parser *p)
 {
 	if (p->n_open == 0)
@@ -99,8 +121,18 @@ static lp_token take(parser *p, unsigned flags)
 		LP_GROW(p->open, p->cap_open, p->n_open + 1);
 		p->open[p->n_open].span = t.span;
 		p->open[p->n_open].label = NULL;
+		p->open[p->n_open].indent = line_indent(p->file, t.off, NULL);
 		p->n_open++;
 	} else if (t.kind == LP_TOK_RBRACE) {
+		bool first;
+		size_t ind = line_indent(p->file, t.off, &first);
+		if (p->n_open && first && !p->suspect && ind != p->open[p->n_open - 1].indent) {
+			const open_brace *o = &p->open[p->n_open - 1];
+			p->suspect = true;
+			p->suspect_open = o->span;
+			p->suspect_label = lp_strdup(o->label ? o->label : "this block");
+			p->suspect_close_line = t.span.line;
+		}
 		pop_open(p);
 	} else if (t.kind == LP_TOK_BAD && t.unterminated) {
 		err(p, t.span, "unterminated string: the file ends before the closing %c", t.text[0]);
@@ -123,10 +155,12 @@ static void label_top(parser *p, char *label)
  * that is not closed (outermost first). */
 static void report_eof(parser *p)
 {
-	if (p->dead || p->n_open == 0)
+	if (p->dead)
 		return;
 	lp_span at = lp_lexer_end_span(&p->lx);
-	if (p->n_open == 1)
+	if (p->n_open == 0)
+		err(p, at, "unexpected end of file");
+	else if (p->n_open == 1)
 		err(p, at, "unexpected end of file: missing '}'");
 	else
 		err(p, at, "unexpected end of file: missing %zu '}'", p->n_open);
@@ -135,6 +169,10 @@ static void report_eof(parser *p)
 		lp_diag_note(p->diag, o->span, "the '{' of %s opened here is never closed",
 			     o->label ? o->label : "this block");
 	}
+	if (p->suspect)
+		lp_diag_note(p->diag, p->suspect_open,
+			     "the '{' of %s opened here is probably the one missing its '}': the '}' on line %u that closes it is indented differently",
+			     p->suspect_label, p->suspect_close_line);
 	p->dead = true;
 }
 
@@ -1139,6 +1177,7 @@ static void parser_fini(parser *p)
 	while (p->n_open)
 		pop_open(p);
 	lp_free(p->open);
+	lp_free(p->suspect_label);
 }
 
 void lp_conf_parse_into(lp_ast_config *cfg, lp_source_file *file, lp_diag *diag)
