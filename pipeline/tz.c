@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pipeline/mem.h"
 #include "pipeline/timestamp.h"
@@ -369,16 +370,9 @@ static bool valid_name(const char *name)
 	return true;
 }
 
-static lp_tz *load_file(const char *name)
+static lp_tz *load_path(const char *path, const char *name)
 {
-	if (!valid_name(name))
-		return NULL;
-	const char *dir = getenv("TZDIR");
-	if (!dir || !*dir)
-		dir = "/usr/share/zoneinfo";
-	char *path = lp_asprintf("%s/%s", dir, name);
 	FILE *f = fopen(path, "rb");
-	lp_free(path);
 	if (!f)
 		return NULL;
 	unsigned char *b = lp_malloc(MAX_TZIF_BYTES);
@@ -395,6 +389,19 @@ static lp_tz *load_file(const char *name)
 	}
 	lp_free(b);
 	z->name = lp_strdup(name);
+	return z;
+}
+
+static lp_tz *load_file(const char *name)
+{
+	if (!valid_name(name))
+		return NULL;
+	const char *dir = getenv("TZDIR");
+	if (!dir || !*dir)
+		dir = "/usr/share/zoneinfo";
+	char *path = lp_asprintf("%s/%s", dir, name);
+	lp_tz *z = load_path(path, name);
+	lp_free(path);
 	return z;
 }
 
@@ -494,6 +501,58 @@ int64_t lp_tz_local_to_utc(const lp_tz *z, int64_t local_sec)
 		return local_sec - after;
 	/* Gap: the wall time does not exist; move forward by the gap. */
 	return local_sec - before;
+}
+
+static pthread_once_t local_once = PTHREAD_ONCE_INIT;
+static const lp_tz *local_zone;
+
+/* The zone id in a path like /usr/share/zoneinfo/Europe/Berlin, or NULL. */
+static const char *id_from_path(const char *path)
+{
+	const char *p = strstr(path, "zoneinfo/");
+	return p ? p + strlen("zoneinfo/") : NULL;
+}
+
+static void find_local(void)
+{
+	const char *tz = getenv("TZ");
+	if (tz && *tz) {
+		if (*tz == ':')
+			tz++;
+		if (*tz == '/') {
+			const char *id = id_from_path(tz);
+			local_zone = id ? lp_tz_get(id) : NULL;
+			if (!local_zone) {
+				pthread_mutex_lock(&cache_lock);
+				local_zone = load_path(tz, id ? id : "localtime");
+				pthread_mutex_unlock(&cache_lock);
+			}
+		} else {
+			local_zone = lp_tz_get(tz);
+		}
+	} else {
+		char link[512];
+		ssize_t n = readlink("/etc/localtime", link, sizeof link - 1);
+		if (n > 0) {
+			link[n] = 0;
+			const char *id = id_from_path(link);
+			if (id)
+				local_zone = lp_tz_get(id);
+		}
+		if (!local_zone) {
+			pthread_mutex_lock(&cache_lock);
+			local_zone = load_path("/etc/localtime", "localtime");
+			pthread_mutex_unlock(&cache_lock);
+		}
+	}
+	if (!local_zone)
+		local_zone = lp_tz_get("UTC");
+}
+
+const lp_tz *lp_tz_local(void)
+{
+	pthread_once(&local_once, find_local);
+	return local_zone;
 }
 
 const char *lp_tz_name(const lp_tz *z)

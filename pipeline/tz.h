@@ -14,6 +14,12 @@ typedef struct lp_tz lp_tz;
  * process exit; callers never free it. Thread-safe. */
 const lp_tz *lp_tz_get(const char *name);
 
+/* The system's default zone, as the JVM picks it for Logstash: $TZ (an IANA
+ * id, a fixed offset or a TZif path; a POSIX rule string is not a zone and
+ * gives UTC), else the zone /etc/localtime links to (or that file itself),
+ * else UTC. Resolved once; never NULL. Thread-safe. */
+const lp_tz *lp_tz_local(void);
+
 /* UTC offset in seconds at the UTC instant utc_sec. */
 int32_t lp_tz_offset_at_utc(const lp_tz *z, int64_t utc_sec);
 

@@ -27,7 +27,7 @@ typedef struct date {
 	lp_fieldref *target; /* NULL: the event time */
 	fmt *fmts;
 	size_t nfmts;
-	const lp_tz *zone;     /* fixed zone, or NULL for UTC */
+	const lp_tz *zone;     /* the configured zone, else the system's */
 	lp_template *zone_tpl; /* a zone rendered per event, or NULL */
 	char **tags;
 	size_t ntags;
@@ -44,7 +44,7 @@ static const lp_option_def options[] = {
 	{ "target", LP_OPT_STRING, "\"@timestamp\"", 0, NULL, 0, 0,
 	  "Where the parsed time goes (@timestamp, or a field that receives an ISO8601 string)." },
 	{ "timezone", LP_OPT_STRING, NULL, 0, NULL, 0, 0,
-	  "Zone of times without an offset: an IANA id, a fixed offset, or a %{field} reference (default UTC)." },
+	  "Zone of times without an offset: an IANA id, a fixed offset, or a %{field} reference (default: the system zone)." },
 	{ "locale", LP_OPT_STRING, NULL, 0, NULL, 0, 0,
 	  "Language of month and day names (en, de, fr, es; BCP47 or POSIX form)." },
 	{ "tag_on_failure", LP_OPT_ARRAY, "[\"_dateparsefailure\"]", 0, NULL, 0, 0,
@@ -72,8 +72,10 @@ static void date_destroy(void *inst)
 static bool setup_zone(date *d, lp_args *a)
 {
 	const char *tz = lp_args_str(a, "timezone");
-	if (!tz)
+	if (!tz) {
+		d->zone = lp_tz_local(); /* Logstash uses the platform default */
 		return true;
+	}
 	if (strstr(tz, "%{")) {
 		d->zone_tpl = lp_args_template(a, "timezone");
 		return d->zone_tpl != NULL;

@@ -168,8 +168,22 @@ static void test_tzdir(void)
 	CHECK(lp_tz_get("Europe/Paris") != NULL);
 }
 
+static void test_local(void)
+{
+	/* The first call resolves the system zone from $TZ. */
+	setenv("TZ", ":Asia/Seoul", 1);
+	const lp_tz *z = lp_tz_local();
+	CHECK(z != NULL);
+	CHECK_STR(lp_tz_name(z), "Asia/Seoul");
+	CHECK_INT(lp_tz_offset_at_utc(z, utc(2024, 7, 1, 0, 0, 0)), 32400);
+	setenv("TZ", "Europe/Berlin", 1);
+	CHECK(lp_tz_local() == z); /* resolved once */
+	unsetenv("TZ");
+}
+
 int main(void)
 {
+	LP_RUN(test_local);
 	LP_RUN(test_fixed);
 	LP_RUN(test_unknown);
 	LP_RUN(test_cache);
