@@ -83,8 +83,12 @@ static int parse_args(lp_settings *s, int argc, char **argv, bool settings_only)
 				d = lp_settings_find(a);
 			if (eq)
 				value = eq + 1;
-		} else if (a[0] == '-' && a[1] && !a[2]) {
-			d = lp_settings_find(a);
+		} else if (a[0] == '-' && a[1] && a[1] != '-') {
+			/* short flags take their value attached (-w2) or as the next argument */
+			char flag[3] = { '-', a[1], '\0' };
+			d = lp_settings_find(flag);
+			if (a[2])
+				value = a + 2;
 		} else {
 			fprintf(stderr, "logpipe: unexpected argument '%s' (see logpipe -h)\n", a);
 			return 1;
