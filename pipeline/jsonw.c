@@ -335,3 +335,9 @@ void lp_jsonw_value(lp_buf *out, const json_t *v)
 	write_value(out, v);
 	terminate(out);
 }
+
+void lp_jsonw_int(lp_buf *out, json_int_t v)
+{
+	write_int(out, v);
+	terminate(out);
+}

@@ -19,6 +19,8 @@ void lp_jsonw_value(lp_buf *out, const json_t *v);
 bool lp_jsonw_members(lp_buf *out, const json_t *obj, bool comma);
 /* Writes s (len bytes) as a quoted JSON string. */
 void lp_jsonw_string(lp_buf *out, const char *s, size_t len);
+/* Writes an integer in decimal. */
+void lp_jsonw_int(lp_buf *out, json_int_t v);
 /* Writes a real as JSON (always with a '.' or exponent, like Logstash's 1.0). */
 void lp_jsonw_real(lp_buf *out, double d);
 

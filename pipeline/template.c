@@ -156,20 +156,6 @@ const char *lp_template_text(const lp_template *t)
 	return t->text;
 }
 
-static void add_int(lp_buf *out, long long v)
-{
-	char tmp[24];
-	char *e = tmp + sizeof(tmp), *p = e;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	lp_buf_add(out, p, (size_t)(e - p));
-}
-
 /* Renders a value as Logstash's sprintf does: strings raw, numbers and
  * booleans as JSON, arrays joined with ',' (nested arrays flattened, null
  * elements empty), objects as JSON. */
@@ -180,7 +166,7 @@ static void render_value(lp_buf *out, const json_t *v)
 		lp_buf_add(out, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
-		add_int(out, json_integer_value(v));
+		lp_jsonw_int(out, json_integer_value(v));
 		break;
 	case JSON_ARRAY: {
 		size_t n = json_array_size(v);
@@ -225,7 +211,7 @@ void lp_template_render(const lp_template *t, lp_event *ev, lp_buf *out)
 			lp_joda_format(p->joda, ev->ts, NULL, out);
 			break;
 		case PART_EPOCH:
-			add_int(out, ev->ts.sec);
+			lp_jsonw_int(out, (json_int_t)ev->ts.sec);
 			break;
 		case PART_NOW: {
 			char tmp[48];

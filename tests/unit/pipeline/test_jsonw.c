@@ -139,6 +139,13 @@ static void test_values(void)
 	CHECK(json_equal(v, back));
 	json_decref(back);
 	lp_buf_reset(&b);
+	lp_jsonw_int(&b, 0);
+	lp_buf_addc(&b, ' ');
+	lp_jsonw_int(&b, -9223372036854775807LL - 1);
+	lp_buf_addc(&b, ' ');
+	lp_jsonw_int(&b, 10);
+	CHECK_STR(lp_buf_str(&b), "0 -9223372036854775808 10");
+	lp_buf_reset(&b);
 	lp_jsonw_value(&b, NULL);
 	CHECK_STR(lp_buf_str(&b), "null");
 	lp_buf_reset(&b);
