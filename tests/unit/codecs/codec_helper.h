@@ -1,6 +1,6 @@
-/* Test helper for codec tests: builds a codec instance from option pairs
- * the way the config loader would (schema applied to a hand-built block),
- * and small event helpers. */
+/* Test helper for codec and plugin tests: builds a codec (or any plugin)
+ * instance from option pairs the way the config loader would (schema applied
+ * to a hand-built block), and small event helpers. */
 #ifndef LP_TESTS_UNIT_CODECS_CODEC_HELPER_H
 #define LP_TESTS_UNIT_CODECS_CODEC_HELPER_H
 
@@ -24,15 +24,10 @@ typedef struct test_codec {
 	lp_ast_value values[8];
 } test_codec;
 
-/* opts: NULL-terminated name, value pairs; a value starting with '#' is a
- * number ("#5"), anything else a string. Returns NULL when the options were
- * rejected. */
-static inline test_codec *test_codec_create(const char *name, const char *const *opts)
+/* Fills t's block from opts: NULL-terminated name, value pairs; a value
+ * starting with '#' is a number ("#5"), anything else a string. */
+static inline void test_fill_block(test_codec *t, const char *name, const char *const *opts)
 {
-	const lp_plugin_def *def = lp_plugin_find(LP_PLUGIN_CODEC, name);
-	if (!def)
-		return NULL;
-	test_codec *t = lp_calloc(1, sizeof(*t));
 	t->block.name = (char *)name;
 	size_t n = 0;
 	for (; opts && opts[2 * n]; n++) {
@@ -51,20 +46,54 @@ static inline test_codec *test_codec_create(const char *name, const char *const 
 	}
 	t->block.attrs = t->attr_ptrs;
 	t->block.n_attrs = n;
-	t->diag = lp_diag_create();
-	const lp_option_def *tables[2] = { def->options, lp_plugin_common_options(LP_PLUGIN_CODEC) };
-	lp_args *a = lp_schema_apply(&t->block, "codec", tables, 2, t->diag);
-	t->c.def = def;
-	t->c.name = (char *)name;
-	t->c.args = a;
+}
+
+/* A plugin instance of any kind built from opts (see test_fill_block) the
+ * way the loader builds it. holder keeps the block, args (holder->c.args) and
+ * diagnostics that must outlive the instance; release them with
+ * test_holder_fini after destroying the instance. Returns NULL when the
+ * options were rejected (the diagnostics are printed). */
+static inline void *test_plugin_create(test_codec *holder, lp_plugin_kind kind, const char *name,
+				       const char *const *opts)
+{
+	const lp_plugin_def *def = lp_plugin_find(kind, name);
+	if (!def)
+		return NULL;
+	test_fill_block(holder, name, opts);
+	holder->diag = lp_diag_create();
+	const lp_option_def *tables[2] = { def->options, lp_plugin_common_options(kind) };
+	lp_args *a = lp_schema_apply(&holder->block, lp_plugin_kind_name(kind), tables, 2, holder->diag);
+	holder->c.def = def;
+	holder->c.name = (char *)name;
+	holder->c.args = a;
+	void *inst = NULL;
 	if (!lp_args_failed(a) && def->create)
-		t->c.inst = def->create(a);
-	if (lp_args_failed(a) || lp_diag_count(t->diag) > 0) {
-		lp_diag_print(t->diag, stderr);
+		inst = def->create(a);
+	if (lp_args_failed(a) || lp_diag_count(holder->diag) > 0) {
+		lp_diag_print(holder->diag, stderr);
 		if (def->destroy)
-			def->destroy(t->c.inst);
-		lp_args_destroy(a);
-		lp_diag_destroy(t->diag);
+			def->destroy(inst);
+		return NULL;
+	}
+	return inst;
+}
+
+static inline void test_holder_fini(test_codec *holder)
+{
+	lp_args_destroy(holder->c.args);
+	lp_diag_destroy(holder->diag);
+	holder->c.args = NULL;
+	holder->diag = NULL;
+}
+
+/* A codec built from opts (see test_fill_block), or NULL when the options
+ * were rejected. */
+static inline test_codec *test_codec_create(const char *name, const char *const *opts)
+{
+	test_codec *t = lp_calloc(1, sizeof(*t));
+	t->c.inst = test_plugin_create(t, LP_PLUGIN_CODEC, name, opts);
+	if (!t->c.def || (!t->c.inst && t->c.def->create)) {
+		test_holder_fini(t);
 		lp_free(t);
 		return NULL;
 	}
@@ -77,8 +106,7 @@ static inline void test_codec_destroy(test_codec *t)
 		return;
 	if (t->c.def->destroy)
 		t->c.def->destroy(t->c.inst);
-	lp_args_destroy(t->c.args);
-	lp_diag_destroy(t->diag);
+	test_holder_fini(t);
 	lp_free(t);
 }
 
