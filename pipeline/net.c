@@ -106,6 +106,24 @@ int64_t lp_net_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+bool lp_net_burst_ok(lp_net_burst *b, int per_sec, long long *suppressed)
+{
+	int64_t now = lp_net_now_ms();
+	*suppressed = 0;
+	if (now - b->window_start >= 1000) {
+		b->window_start = now;
+		b->used = 0;
+	}
+	if (b->used >= per_sec) {
+		b->suppressed++;
+		return false;
+	}
+	b->used++;
+	*suppressed = b->suppressed;
+	b->suppressed = 0;
+	return true;
+}
+
 /* ---- loop ---- */
 
 #define LOOP_BATCH 256
@@ -496,6 +514,14 @@ static int ssl_result(lp_stream *s, int r, const char *what)
 		return -EAGAIN;
 	case SSL_ERROR_ZERO_RETURN:
 		return 0;
+	case SSL_ERROR_SSL:
+		if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+			/* the peer closed without close_notify: an end of stream */
+			ERR_clear_error();
+			snprintf(s->err, sizeof(s->err), "the peer closed the connection during %s", what);
+			return -ECONNRESET;
+		}
+		goto other;
 	case SSL_ERROR_SYSCALL:
 		if (errno == 0 || r == 0) {
 			ERR_clear_error();
@@ -505,7 +531,8 @@ static int ssl_result(lp_stream *s, int r, const char *what)
 		snprintf(s->err, sizeof(s->err), "%s failed: %s", what, strerror(errno));
 		ERR_clear_error();
 		return -errno;
-	default: {
+	default:
+	other: {
 		char w[64];
 		snprintf(w, sizeof(w), "%s failed", what);
 		ssl_errors(s->err, sizeof(s->err), w);
@@ -527,7 +554,11 @@ int lp_stream_handshake(lp_stream *s)
 		return 0;
 	}
 	int rc = ssl_result(s, r, "the TLS handshake");
-	return rc == 0 ? LP_EIO : rc == -EAGAIN ? -EAGAIN : LP_EIO;
+	if (rc == 0 || rc == -ECONNRESET) {
+		snprintf(s->err, sizeof(s->err), "the peer closed the connection during the TLS handshake");
+		return -ECONNRESET;
+	}
+	return rc == -EAGAIN ? -EAGAIN : LP_EIO;
 }
 
 ssize_t lp_stream_read(lp_stream *s, void *buf, size_t n)
@@ -549,8 +580,8 @@ ssize_t lp_stream_read(lp_stream *s, void *buf, size_t n)
 		return r;
 	}
 	int rc = ssl_result(s, r, "reading");
-	if (rc == -ECONNRESET && SSL_get_error(s->ssl, r) == SSL_ERROR_SYSCALL && r == 0)
-		return 0; /* EOF without close_notify: treat as end of stream */
+	if (rc == -ECONNRESET)
+		return 0; /* EOF without close_notify: an end of stream like any other */
 	return rc;
 }
 

@@ -37,6 +37,17 @@ int lp_net_peer(int fd, char *ip, size_t cap, int *port);
 /* Monotonic milliseconds. */
 int64_t lp_net_now_ms(void);
 
+/* A budget for per-connection log lines: at most `per_sec` a second, so that
+ * a flood of bad clients cannot flood the log. Zero-initialise; one thread. */
+typedef struct lp_net_burst {
+	int64_t window_start;
+	int used;
+	long long suppressed;
+} lp_net_burst;
+/* True when a line may be logged now; *suppressed receives how many lines
+ * were dropped in earlier windows (reported once). */
+bool lp_net_burst_ok(lp_net_burst *b, int per_sec, long long *suppressed);
+
 /* ---- event loop ---- */
 
 typedef struct lp_loop lp_loop;
@@ -155,7 +166,8 @@ typedef struct lp_stream {
  * waiting, or another -errno. */
 int lp_stream_accept(lp_stream *s, int listen_fd, SSL_CTX *ctx);
 /* Advances the TLS handshake: 0 when done, -EAGAIN while in progress (wait
- * for readable, or writable when want_write), LP_EIO on failure (s->err says
+ * for readable, or writable when want_write), -ECONNRESET when the peer
+ * closed the connection (e.g. a port probe), LP_EIO on failure (s->err says
  * why). */
 int lp_stream_handshake(lp_stream *s);
 /* Reads up to n bytes: >0 bytes, 0 at end of stream, -EAGAIN when nothing is

@@ -104,7 +104,8 @@ struct beats_server {
 	atomic_bool stopping;
 	beats_conn *conns;
 	size_t n_conns, n_paused;
-	lp_ratelimit rl_conn;
+	lp_ratelimit rl_conn;          /* accept failures */
+	lp_net_burst close_log;        /* connection closing lines */
 	char *rbuf;                    /* BEATS_READ_CHUNK bytes for reads */
 
 	/* shared with worker threads */

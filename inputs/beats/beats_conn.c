@@ -16,6 +16,8 @@
 #include <sys/epoll.h>
 
 #define READS_PER_WAKE 8
+/* closing logs: at most 20 a second, so a flood of bad clients cannot flood the log */
+#define CLOSE_LOGS_PER_SEC 20
 #define MAX_UNSENT (1u << 20) /* ACK bytes a client may leave unread */
 
 static void conn_read(beats_conn *c);
@@ -244,12 +246,15 @@ void beats_conn_close(beats_conn *c, const char *reason)
 	beats_server *srv = c->srv;
 	if (reason) {
 		long long supp = 0;
-		if (lp_ratelimit_ok(&srv->rl_conn, 1000, &supp))
+		if (lp_net_burst_ok(&srv->close_log, CLOSE_LOGS_PER_SEC, &supp)) {
+			if (supp)
+				lp_warn("beats", "Input '%s' closed %lld more connections for errors without logging each.",
+					srv->id, supp);
 			lp_warn("beats",
-				"Input '%s' closed the connection from %s:%d: %s (%llu events received, %llu windows acknowledged)%s.",
+				"Input '%s' closed the connection from %s:%d: %s (%llu events received, %llu windows acknowledged).",
 				srv->id, c->s.peer_ip, c->s.peer_port, reason,
-				(unsigned long long)c->events, (unsigned long long)c->acks,
-				supp ? "; more connections were closed for errors" : "");
+				(unsigned long long)c->events, (unsigned long long)c->acks);
+		}
 		lp_source_count_error(srv->src, 1);
 	} else {
 		lp_debug("beats", "Input '%s': the connection from %s:%d ended.", srv->id, c->s.peer_ip,
@@ -540,9 +545,7 @@ static void conn_handshake(beats_conn *c)
 		return;
 	}
 	if (rc < 0) {
-		char why[260];
-		snprintf(why, sizeof(why), "the TLS handshake failed: %s", c->s.err);
-		beats_conn_close(c, why);
+		beats_conn_close(c, rc == -ECONNRESET ? NULL : c->s.err);
 		return;
 	}
 	c->state = CONN_OPEN;

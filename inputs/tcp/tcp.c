@@ -37,6 +37,8 @@
 #define READ_CHUNK (64 * 1024)
 #define TICK_MS 250
 #define READS_PER_WAKE 8
+/* closing logs: at most 20 a second, so a flood of bad clients cannot flood the log */
+#define CLOSE_LOGS_PER_SEC 20
 
 typedef struct tcp_conn tcp_conn;
 
@@ -59,7 +61,8 @@ typedef struct tcp_server {
 	tcp_conn *conns;
 	size_t n_conns, n_paused;
 	char *rbuf;
-	lp_ratelimit rl;
+	lp_ratelimit rl;          /* accept failures */
+	lp_net_burst close_log;   /* connection closing lines */
 } tcp_server;
 
 typedef enum { TCP_HANDSHAKE, TCP_OPEN, TCP_CLOSED } tcp_state;
@@ -216,9 +219,13 @@ static void conn_close(tcp_conn *c, const char *reason)
 	tcp_server *srv = c->srv;
 	if (reason) {
 		long long supp = 0;
-		if (lp_ratelimit_ok(&srv->rl, 1000, &supp))
+		if (lp_net_burst_ok(&srv->close_log, CLOSE_LOGS_PER_SEC, &supp)) {
+			if (supp)
+				lp_warn("tcp", "Input '%s' closed %lld more connections for errors without logging each.",
+					srv->id, supp);
 			lp_warn("tcp", "Input '%s' closed the connection from %s:%d: %s.", srv->id,
 				c->s.peer_ip, c->s.peer_port, reason);
+		}
 		lp_source_count_error(srv->src, 1);
 	}
 	if (c->pending.n)
@@ -328,9 +335,7 @@ static void conn_on_io(void *ctx, uint32_t events)
 			return;
 		}
 		if (rc < 0) {
-			char why[260];
-			snprintf(why, sizeof(why), "the TLS handshake failed: %s", c->s.err);
-			conn_close(c, why);
+			conn_close(c, rc == -ECONNRESET ? NULL : c->s.err);
 			return;
 		}
 		c->state = TCP_OPEN;
