@@ -22,7 +22,7 @@ typedef struct reader {
 static void *read_all(void *arg)
 {
 	reader *r = arg;
-	char buf[4096];
+	static _Thread_local char buf[65536];
 	for (;;) {
 		ssize_t n = read(r->fd, buf, sizeof(buf));
 		if (n > 0)
