@@ -20,12 +20,16 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A worker's encoding buffer larger than this is freed after its batch. */
+#define KEEP_BUF_MAX (4u << 20)
+
 typedef struct out_stdout {
 	lp_codec *codec;
 	char *id;
 	int fd;
 	pthread_mutex_t lock;
 	atomic_bool epipe_logged;
+	lp_ratelimit err_rl;
 } out_stdout;
 
 typedef struct stdout_ws {
@@ -147,14 +151,17 @@ static void stdout_send(void *inst, void *wsp, lp_event *const *evs, size_t n, l
 			res[i].status = LP_OUT_RETRY;
 		}
 	}
+	long long suppressed = 0;
 	if (err == -EPIPE) {
 		if (!atomic_exchange(&o->epipe_logged, true))
 			lp_error("output", "Output '%s' cannot write: standard output is closed "
 				 "(broken pipe); events sent to it are rejected from now on.", o->id);
-	} else if (err) {
+	} else if (err && lp_ratelimit_ok(&o->err_rl, 10000, &suppressed)) {
 		lp_warn("output", "Output '%s' could not write %zu bytes to standard output: %s; "
-			"the events will be retried.", o->id, ws->buf.len - done, strerror(-err));
+			"the events will be retried (%lld similar warnings suppressed).", o->id, ws->buf.len - done, strerror(-err), suppressed);
 	}
+	if (ws->buf.cap > KEEP_BUF_MAX) /* do not keep a rare huge batch's memory */
+		lp_buf_fini(&ws->buf);
 }
 
 const lp_plugin_def lp_plugin_output_stdout = {
