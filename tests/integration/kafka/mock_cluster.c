@@ -1,12 +1,18 @@
 /* mock_cluster: hosts librdkafka's mock Kafka cluster (the real Kafka protocol
  * on loopback TCP ports) for the Kafka input's integration tests.
  *
- *   mock_cluster [-b BROKERS] TOPIC:PARTITIONS...
+ *   mock_cluster [-b BROKERS] [-m METADATA_VERSION] TOPIC:PARTITIONS...
  *
  * Creates the cluster (3 brokers by default) and the topics, prints the
  * bootstrap servers as one line on stdout, then runs until stdin reaches end
  * of file or SIGTERM/SIGINT arrives. Lines read on stdin are commands:
- * "down N" / "up N" take broker N down or up again. */
+ * "down N" / "up N" take broker N down or up again.
+ *
+ * The cluster advertises Metadata requests up to version 4 (-m to change):
+ * from v4 on a client can ask the brokers not to create missing topics
+ * (allow.auto.create.topics=false), as a real cluster with
+ * auto.create.topics.enable=false behaves; below it the mock creates every
+ * topic a client asks about. */
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
@@ -28,7 +34,7 @@ static void on_signal(int sig)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: mock_cluster [-b BROKERS] TOPIC:PARTITIONS...\n");
+	fprintf(stderr, "usage: mock_cluster [-b BROKERS] [-m METADATA_VERSION] TOPIC:PARTITIONS...\n");
 	exit(2);
 }
 
@@ -46,10 +52,12 @@ static void command(rd_kafka_mock_cluster_t *mc, const char *line)
 
 int main(int argc, char **argv)
 {
-	int brokers = 3, opt;
-	while ((opt = getopt(argc, argv, "b:")) != -1) {
+	int brokers = 3, metadata_version = 4, opt;
+	while ((opt = getopt(argc, argv, "b:m:")) != -1) {
 		if (opt == 'b')
 			brokers = atoi(optarg);
+		else if (opt == 'm')
+			metadata_version = atoi(optarg);
 		else
 			usage();
 	}
@@ -93,6 +101,7 @@ int main(int argc, char **argv)
 		}
 		free(spec);
 	}
+	rd_kafka_mock_set_apiversion(mc, 3 /* Metadata */, 0, (int16_t)metadata_version);
 	printf("%s\n", rd_kafka_mock_cluster_bootstraps(mc));
 	fflush(stdout);
 

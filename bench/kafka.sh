@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Kafka -> payment filters -> null: events/s and events per CPU-second of the
+# logpipe process, against librdkafka's mock cluster (3 brokers, real Kafka
+# protocol on loopback), Filebeat-shaped payment events produced with kcat.
+#
+#   bench/kafka.sh [BUILD_DIR] [EVENTS] [PARTITIONS] [CONSUMER_THREADS]
+#
+# Defaults: build 500000 6 1. The filters are the payment example's
+# (examples/payment/pipeline.conf, its filter block, unchanged). The clock
+# runs from the first delivered event to the last (group join excluded); CPU
+# is the logpipe process's user+system time over the same span, read from
+# /proc. Needs: kcat, curl, python3 (Debian: kcat curl python3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+N=${2:-500000}
+PARTS=${3:-6}
+THREADS=${4:-1}
+LOGPIPE=$BUILD/logpipe
+MOCK=$BUILD/tests/integration/kafka/kafka_mock_cluster
+[ -x "$LOGPIPE" ] && [ -x "$MOCK" ] || { echo "build first: $LOGPIPE, $MOCK"; exit 1; }
+for c in kcat curl python3; do command -v $c >/dev/null || { echo "needs $c"; exit 1; }; done
+
+T=$(mktemp -d /tmp/logpipe-bench-kafka.XXXXXX)
+declare -a PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+	exec 3>&- 2>/dev/null || true
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+wait_until() {
+	local limit=$1 start=$SECONDS
+	shift
+	until "$@"; do
+		[ $((SECONDS - start)) -lt "$limit" ] || return 1
+		sleep 0.02
+	done
+}
+
+mkfifo "$T/ctl"
+"$MOCK" "bench:$PARTS" <"$T/ctl" >"$T/mock.out" 2>"$T/mock.err" &
+PIDS+=($!)
+exec 3>"$T/ctl"
+wait_until 30 test -s "$T/mock.out" || { echo "mock cluster did not start"; exit 1; }
+BS=$(head -n 1 "$T/mock.out")
+
+echo "producing $N payment events into $PARTS partitions..."
+python3 bench/payment_gen.py "$N" | kcat -P -b "$BS" -t bench -X queue.buffering.max.ms=50 \
+	-X batch.num.messages=10000
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+{
+	cat <<EOF
+input {
+  kafka {
+    bootstrap_servers => "$BS"
+    topics => ["bench"]
+    group_id => "bench"
+    auto_offset_reset => "earliest"
+    consumer_threads => $THREADS
+    codec => json
+  }
+}
+EOF
+	# The payment example's filter block, as is.
+	awk '/^filter \{/{f=1} f{print} f&&/^\}/{exit}' examples/payment/pipeline.conf
+	echo 'output { null {} }'
+} >"$T/bench.conf"
+
+"$LOGPIPE" -f "$T/bench.conf" --api.http.port "$PORT" >"$T/lp.out" 2>"$T/lp.err" &
+LP=$!
+PIDS+=("$LP")
+out() {
+	curl -sf "http://127.0.0.1:$PORT/metrics" 2>/dev/null |
+		awk '/^logpipe_events_out_total/{s+=$2} END{print s+0}'
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$LP/stat"; }
+now() { date +%s.%N; }
+
+started() { [ "$(out)" -gt 0 ]; }
+wait_until 120 started || { echo "no event delivered"; tail "$T/lp.err"; exit 1; }
+t0=$(now) c0=$(cpu_ticks) o0=$(out)
+done_() { [ "$(out)" -ge "$N" ]; }
+wait_until 1800 done_ || { echo "not all events delivered: $(out)"; tail "$T/lp.err"; exit 1; }
+t1=$(now) c1=$(cpu_ticks) o1=$(out)
+rss=$(awk '/VmHWM/{print $2}' "/proc/$LP/status")
+kill -TERM "$LP"
+wait "$LP" || true
+
+HZ=$(getconf CLK_TCK)
+python3 - "$t0" "$t1" "$c0" "$c1" "$o0" "$o1" "$HZ" "$rss" "$N" "$PARTS" "$THREADS" <<'EOF'
+import sys
+t0, t1, c0, c1, o0, o1, hz, rss, n, parts, threads = sys.argv[1:]
+wall = float(t1) - float(t0)
+cpu = (int(c1) - int(c0)) / int(hz)
+ev = int(o1) - int(o0)
+print("kafka -> payment filters -> null: %s events, %s partitions, %s consumer thread(s)" % (n, parts, threads))
+print("  %.0f events/s   %.0f events per CPU-second   (%d events in %.2f s wall, %.2f s CPU)   peak RSS %.1f MiB"
+      % (ev / wall, ev / cpu if cpu > 0 else float("inf"), ev, wall, cpu, int(rss) / 1024))
+EOF
