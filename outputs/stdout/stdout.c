@@ -2,9 +2,9 @@
  * per-worker buffer and writes it to fd 1 under a mutex, so batches from
  * different workers never interleave. An event is DELIVERED once all of its
  * bytes were written. A full non-blocking stdout is waited on (poll). A closed
- * stdout (EPIPE) cannot recover: the unwritten events are REJECTED with that
- * reason and it is logged once. Other write errors (ENOSPC, EIO...) make the
- * unwritten events RETRY. SIGPIPE is blocked around the write. */
+ * stdout (EPIPE) or one not open for writing (EBADF, EINVAL) cannot recover:
+ * the unwritten events are REJECTED with that reason, logged once. Other
+ * write errors (ENOSPC, EIO...) make the unwritten events RETRY. SIGPIPE is blocked around the write. */
 #include "conf/schema.h"
 #include "pipeline/codec.h"
 #include "pipeline/log.h"
@@ -28,7 +28,7 @@ typedef struct out_stdout {
 	char *id;
 	int fd;
 	pthread_mutex_t lock;
-	atomic_bool epipe_logged;
+	atomic_bool fatal_logged;
 	lp_ratelimit err_rl;
 } out_stdout;
 
@@ -53,7 +53,7 @@ static void *stdout_create(lp_args *a)
 	o->id = lp_strdup(lp_args_id(a));
 	o->fd = STDOUT_FILENO;
 	pthread_mutex_init(&o->lock, NULL);
-	atomic_init(&o->epipe_logged, false);
+	atomic_init(&o->fatal_logged, false);
 	return o;
 }
 
@@ -140,25 +140,33 @@ static void stdout_send(void *inst, void *wsp, lp_event *const *evs, size_t n, l
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 
+	/* a closed or unwritable stdout cannot recover: reject rather than retry forever */
+	bool fatal = err == -EPIPE || err == -EBADF || err == -EINVAL;
+	char reason[128] = "";
+	if (err == -EPIPE)
+		snprintf(reason, sizeof(reason), "standard output is closed (broken pipe)");
+	else if (fatal)
+		snprintf(reason, sizeof(reason), "standard output is not writable (%s)", strerror(-err));
 	for (size_t i = 0; i < n; i++) {
 		res[i].reason = NULL;
 		if (ws->ends[i] <= done) {
 			res[i].status = LP_OUT_DELIVERED;
-		} else if (err == -EPIPE) {
+		} else if (fatal) {
 			res[i].status = LP_OUT_REJECTED;
-			res[i].reason = lp_strdup("standard output is closed (broken pipe)");
+			res[i].reason = lp_strdup(reason);
 		} else {
 			res[i].status = LP_OUT_RETRY;
 		}
 	}
 	long long suppressed = 0;
-	if (err == -EPIPE) {
-		if (!atomic_exchange(&o->epipe_logged, true))
-			lp_error("output", "Output '%s' cannot write: standard output is closed "
-				 "(broken pipe); events sent to it are rejected from now on.", o->id);
+	if (fatal) {
+		if (!atomic_exchange(&o->fatal_logged, true))
+			lp_error("output", "Output '%s' cannot write: %s; events sent to it are rejected "
+				 "from now on.", o->id, reason);
 	} else if (err && lp_ratelimit_ok(&o->err_rl, 10000, &suppressed)) {
 		lp_warn("output", "Output '%s' could not write %zu bytes to standard output: %s; "
-			"the events will be retried (%lld similar warnings suppressed).", o->id, ws->buf.len - done, strerror(-err), suppressed);
+			"the events will be retried (%lld similar warnings suppressed).", o->id,
+			ws->buf.len - done, strerror(-err), suppressed);
 	}
 	if (ws->buf.cap > KEEP_BUF_MAX) /* do not keep a rare huge batch's memory */
 		lp_buf_fini(&ws->buf);
