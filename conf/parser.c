@@ -29,6 +29,7 @@ typedef struct parser {
 	size_t n_open, cap_open;
 	bool dead;  /* an error that ends the file was reported: stay silent */
 	bool cond_only; /* lp_conf_parse_condition: the end of the text ends a condition */
+	bool unwind;    /* a section keyword appeared inside a block: return to the top */
 	/* the first '}' that started its line at another indentation than the
 	 * line of the '{' it closed: a hint for a missing '}' */
 	bool suspect;
@@ -39,6 +40,8 @@ typedef struct parser {
 } parser;
 
 #define TF_COND (LP_LEX_SELECTOR | LP_LEX_REGEX)
+
+static bool is_word(const lp_token *t, const char *w);
 
 static void err(parser *p, lp_span span, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -151,11 +154,30 @@ static void label_top(parser *p, char *label)
 	}
 }
 
-/* Reports the end of the file inside open blocks, with a note at each '{'
- * that is not closed (outermost first). */
+static void note_suspect(parser *p)
+{
+	if (p->suspect)
+		lp_diag_note(p->diag, p->suspect_open,
+			     "the '{' of %s opened here is probably the one missing its '}': the '}' on line %u that closes it is indented differently",
+			     p->suspect_label, p->suspect_close_line);
+}
+
+/* Notes at each '{' that is not closed (outermost first), and the
+ * indentation hint. */
+static void note_unclosed(parser *p)
+{
+	for (size_t i = 0; i < p->n_open; i++) {
+		const open_brace *o = &p->open[i];
+		lp_diag_note(p->diag, o->span, "the '{' of %s opened here is never closed",
+			     o->label ? o->label : "this block");
+	}
+	note_suspect(p);
+}
+
+/* Reports the end of the file inside open blocks. */
 static void report_eof(parser *p)
 {
-	if (p->dead)
+	if (p->dead || p->unwind)
 		return;
 	lp_span at = lp_lexer_end_span(&p->lx);
 	if (p->n_open == 0)
@@ -164,16 +186,35 @@ static void report_eof(parser *p)
 		err(p, at, "unexpected end of file: missing '}'");
 	else
 		err(p, at, "unexpected end of file: missing %zu '}'", p->n_open);
-	for (size_t i = 0; i < p->n_open; i++) {
-		const open_brace *o = &p->open[i];
-		lp_diag_note(p->diag, o->span, "the '{' of %s opened here is never closed",
-			     o->label ? o->label : "this block");
-	}
-	if (p->suspect)
-		lp_diag_note(p->diag, p->suspect_open,
-			     "the '{' of %s opened here is probably the one missing its '}': the '}' on line %u that closes it is indented differently",
-			     p->suspect_label, p->suspect_close_line);
+	note_unclosed(p);
 	p->dead = true;
+}
+
+/* True when t is "input", "filter" or "output" followed by '{': a section
+ * starting where a plugin or option was expected means a '}' is missing.
+ * Reports it and makes every level return to the top, which goes on with
+ * that section. */
+static bool section_inside(parser *p, const lp_token *t)
+{
+	static const char *const kw[] = { "input", "filter", "output", NULL };
+	bool is_kw = false;
+	for (size_t i = 0; kw[i]; i++)
+		if (is_word(t, kw[i]))
+			is_kw = true;
+	if (!is_kw || p->n_open == 0)
+		return false;
+	lp_lexer copy = p->lx;
+	lp_lexer_next(&copy, 0);
+	if (lp_lexer_peek(&copy, 0).kind != LP_TOK_LBRACE)
+		return false;
+	if (p->n_open == 1)
+		err(p, t->span, "missing '}' before section '%.*s'", (int)t->len, t->text);
+	else
+		err(p, t->span, "missing %zu '}' before section '%.*s'", p->n_open, (int)t->len, t->text);
+	if (!p->dead)
+		note_unclosed(p);
+	p->unwind = true;
+	return true;
 }
 
 /* Error recovery: skips tokens until the block that was open at depth
@@ -183,7 +224,7 @@ static void recover(parser *p, size_t depth)
 {
 	for (;;) {
 		lp_token t = peek(p, LP_LEX_REGEX);
-		if (t.kind == LP_TOK_EOF || p->dead)
+		if (t.kind == LP_TOK_EOF || p->dead || p->unwind || section_inside(p, &t))
 			return;
 		if (t.kind == LP_TOK_RBRACE && p->n_open <= depth)
 			return;
@@ -492,6 +533,8 @@ static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, cha
 			report_eof(p);
 			goto fail;
 		}
+		if (section_inside(p, &t))
+			goto fail;
 		bool valid_name = t.kind == LP_TOK_STRING ||
 				  (t.kind == LP_TOK_WORD && lp_word_is_name(t.text, t.len));
 		if (!valid_name) {
@@ -511,10 +554,15 @@ static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, cha
 		if (arrow.kind != LP_TOK_ARROW) {
 			if (arrow.kind == LP_TOK_EOF)
 				report_eof(p);
-			else if (arrow.kind == LP_TOK_LBRACE)
+			else if (arrow.kind == LP_TOK_LBRACE) {
 				err(p, t.span, "expected '=>' after option '%s', got '{' (a plugin cannot be nested in %s '%s')",
 				    aname, kind, name);
-			else
+				note_suspect(p);
+			} else if (is_word(&t, "if")) {
+				err(p, t.span, "'if' is not allowed inside %s '%s': is a '}' missing before it?",
+				    kind, name);
+				note_suspect(p);
+			} else
 				err(p, arrow.span, "expected '=>' after option '%s', got %s", aname,
 				    tok_show(&arrow, buf, sizeof(buf)));
 			lp_free(aname);
@@ -973,7 +1021,7 @@ static bool parse_block(parser *p, lp_section_kind kind, lp_ast_branch *b, const
 	b->n_body = l.n;
 	t = peek(p, 0);
 	if (t.kind != LP_TOK_RBRACE) {
-		report_eof(p);
+		report_eof(p); /* silent when unwinding */
 		return false;
 	}
 	take(p, 0);
@@ -1045,7 +1093,7 @@ fail:
 	/* the rest of the chain belongs to the failed statement */
 	for (;;) {
 		lp_token t = peek(p, 0);
-		if (!is_word(&t, "else") || p->dead)
+		if (!is_word(&t, "else") || p->dead || p->unwind)
 			break;
 		take(p, 0);
 		recover(p, depth);
@@ -1072,7 +1120,8 @@ static void parse_stmts(parser *p, lp_section_kind kind, stmt_list *out)
 	char buf[64];
 	for (;;) {
 		lp_token t = peek(p, 0);
-		if (t.kind == LP_TOK_RBRACE || t.kind == LP_TOK_EOF || p->dead)
+		if (t.kind == LP_TOK_RBRACE || t.kind == LP_TOK_EOF || p->dead || p->unwind ||
+		    section_inside(p, &t))
 			return;
 		lp_ast_stmt *s = NULL;
 		size_t depth = p->n_open;
@@ -1163,6 +1212,12 @@ static void parse_file(parser *p, lp_ast_config *cfg)
 		sec->n_body = l.n;
 		LP_GROW(cfg->sections, cap, cfg->n_sections + 1);
 		cfg->sections[cfg->n_sections++] = sec;
+		if (p->unwind) {
+			while (p->n_open)
+				pop_open(p);
+			p->unwind = false;
+			continue;
+		}
 		lp_token close = peek(p, 0);
 		if (close.kind != LP_TOK_RBRACE) {
 			report_eof(p);

@@ -304,8 +304,8 @@ static json_t *convert(lp_args *a, opt_entry *o, const lp_ast_value *v, json_t *
 		size_t n = json_array_size(raw);
 		if (n % 2) {
 			report(a, o, v->span,
-			       "option '%s' of %s '%s' expects a hash; an array given for it must hold key/value pairs, got %zu items",
-			       d->name, pk, pn, n);
+			       "option '%s' of %s '%s' expects a hash; an array given for it must hold key/value pairs, got %zu item%s",
+			       d->name, pk, pn, n, n == 1 ? "" : "s");
 			return NULL;
 		}
 		json_t *obj = json_object();
@@ -435,6 +435,8 @@ lp_args *lp_schema_apply(const lp_ast_plugin *block, const char *kind_name,
 		    o->def->type != LP_OPT_ANY) {
 			report(a, o, pl->span, "option '%s' of %s '%s' does not take a plugin block",
 			       o->def->name, a->kind_name, block->name);
+			LP_GROW(o->attrs, o->cap_attrs, o->n_attrs + 1);
+			o->attrs[o->n_attrs++] = at; /* set, though unusable */
 			continue;
 		}
 		json_t *raw = raw_json(at->value);
