@@ -57,9 +57,19 @@ typedef struct entry {
 	struct entry *next;
 } entry;
 
+#define NBUCKETS 256
+
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static entry *cache;
+static entry *cache[NBUCKETS];
 static size_t negatives;
+
+static size_t bucket(const char *name)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h % NBUCKETS;
+}
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -420,8 +430,9 @@ const lp_tz *lp_tz_get(const char *name)
 {
 	if (!name)
 		return NULL;
+	size_t b = bucket(name);
 	pthread_mutex_lock(&cache_lock);
-	for (entry *e = cache; e; e = e->next) {
+	for (entry *e = cache[b]; e; e = e->next) {
 		if (strcmp(e->key, name) == 0) {
 			lp_tz *z = e->zone;
 			pthread_mutex_unlock(&cache_lock);
@@ -433,8 +444,8 @@ const lp_tz *lp_tz_get(const char *name)
 		entry *e = lp_malloc(sizeof *e);
 		e->key = lp_strdup(name);
 		e->zone = z;
-		e->next = cache;
-		cache = e;
+		e->next = cache[b];
+		cache[b] = e;
 		if (!z)
 			negatives++;
 	}
