@@ -4,7 +4,8 @@
  * bytes were written. A full non-blocking stdout is waited on (poll). A closed
  * stdout (EPIPE) or one not open for writing (EBADF, EINVAL) cannot recover:
  * the unwritten events are REJECTED with that reason, logged once. Other
- * write errors (ENOSPC, EIO...) make the unwritten events RETRY. SIGPIPE is blocked around the write. */
+ * write errors (ENOSPC, EIO...) make the unwritten events RETRY. SIGPIPE is
+ * blocked around the write. */
 #include "conf/schema.h"
 #include "pipeline/codec.h"
 #include "pipeline/log.h"
