@@ -412,6 +412,27 @@ static bool prefix_ci(const char *s, size_t len, size_t p, const char *w, size_t
 	return true;
 }
 
+static char upper(char c)
+{
+	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
+/* Joda matches text fields in three spellings: as written, all lower case
+ * and all upper case ("Mar", "mar", "MAR"; not "mAR"). */
+static bool prefix_text(const char *s, size_t len, size_t p, const char *w, size_t wl)
+{
+	if (p + wl > len)
+		return false;
+	if (memcmp(s + p, w, wl) == 0)
+		return true;
+	bool lo = true, up = true;
+	for (size_t i = 0; i < wl && (lo || up); i++) {
+		lo = lo && s[p + i] == lower(w[i]);
+		up = up && s[p + i] == upper(w[i]);
+	}
+	return lo || up;
+}
+
 /* Matches the longest name among full[] and short_[] (n entries); returns the
  * index or -1. A short name may be followed by a '.', which is consumed when
  * dot_ok (the pattern does not continue with a '.' itself). */
@@ -424,7 +445,7 @@ static int match_name(const char *s, size_t len, size_t *p, const char *const *f
 		for (int pass = 0; pass < 2; pass++) {
 			const char *w = pass ? short_[i] : full[i];
 			size_t wl = strlen(w);
-			if (!prefix_ci(s, len, *p, w, wl))
+			if (!prefix_text(s, len, *p, w, wl))
 				continue;
 			if (pass && dot_ok && *p + wl < len && s[*p + wl] == '.')
 				wl++;
@@ -442,7 +463,7 @@ static int match_name(const char *s, size_t len, size_t *p, const char *const *f
 static bool parse_offset(const char *s, size_t len, size_t *p, int32_t *off)
 {
 	size_t q = *p;
-	if (q < len && s[q] == 'Z') {
+	if (q < len && (s[q] == 'Z' || s[q] == 'z')) {
 		*off = 0;
 		*p = q + 1;
 		return true;
@@ -558,17 +579,19 @@ static bool parse_tok(const lp_joda *j, const tok *k, const char *s, size_t len,
 			return false;
 		*p += k->litlen;
 		return true;
-	case 'G':
-		if (prefix_ci(s, len, *p, "AD", 2)) {
-			*p += 2;
-			return true;
-		}
-		if (prefix_ci(s, len, *p, "BC", 2)) {
-			*p += 2;
-			f->bc = true;
-			return true;
+	case 'G': {
+		/* English also accepts CE/BCE, as Joda does. */
+		static const char *const eras[] = { "BCE", "CE", "AD", "BC" };
+		for (int e = 0; e < 4; e++) {
+			size_t el = strlen(eras[e]);
+			if (prefix_text(s, len, *p, eras[e], el)) {
+				*p += el;
+				f->bc = e == 0 || e == 3;
+				return true;
+			}
 		}
 		return false;
+	}
 	case 'C':
 		return read_num(s, len, p, k->maxdig, false, &v); /* century alone says nothing */
 	case 'y': case 'u': case 'Y':
@@ -610,15 +633,12 @@ static bool parse_tok(const lp_joda *j, const tok *k, const char *s, size_t len,
 	case 'E':
 		return match_name(s, len, p, L->days, L->days_short, 7, dot_ok) >= 0; /* ignored */
 	case 'a':
-		if (prefix_ci(s, len, *p, L->am, strlen(L->am))) {
+		if (prefix_text(s, len, *p, L->am, strlen(L->am))) {
 			*p += strlen(L->am);
 			f->halfday = 0;
-		} else if (prefix_ci(s, len, *p, L->pm, strlen(L->pm))) {
+		} else if (prefix_text(s, len, *p, L->pm, strlen(L->pm))) {
 			*p += strlen(L->pm);
 			f->halfday = 1;
-		} else if (prefix_ci(s, len, *p, "AM", 2) || prefix_ci(s, len, *p, "PM", 2)) {
-			f->halfday = lower(s[*p]) == 'p';
-			*p += 2;
 		} else {
 			return false;
 		}

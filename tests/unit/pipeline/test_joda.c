@@ -109,6 +109,11 @@ static void test_parse_basic(void)
 	CHECK_INT(P("dd MMM yyyy HH:mm", "01 MARCH 2024 12:00"), T0); /* full name for MMM too */
 	CHECK_INT(P("dd MMMM yyyy HH:mm", "01 mar 2024 12:00"), T0);
 	CHECK_INT(P("yyyy-MM-dd't'HH", "2024-03-01T12"), T0); /* literals ignore case */
+	CHECK_INT(P("dd MMM yyyy HH:mm", "01 mar 2024 12:00"), T0);
+	CHECK_INT(P("dd MMM yyyy HH:mm", "01 mAR 2024 12:00"), -1); /* Joda: as written, lower or upper */
+	CHECK_INT(P("G yyyy-MM-dd HH", "CE 2024-03-01 12"), T0);
+	CHECK_INT(P("G yyyy-MM-dd", "BCE 0001-01-01"), utc(0, 1, 1, 0, 0, 0));
+	CHECK_INT(P("yyyy-MM-dd HH:mm:ssZ", "2024-03-01 12:00:00z"), T0);
 	CHECK_INT(P("yyyy-DDD HH", "2024-061 12"), T0);
 	CHECK_INT(P("xxxx-'W'ww-e HH", "2024-W09-5 12"), T0);
 	CHECK_INT(P("yyyy-MM-dd", "2024-03-01"), utc(2024, 3, 1, 0, 0, 0));
