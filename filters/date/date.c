@@ -36,6 +36,9 @@ typedef struct date {
 
 typedef struct date_ws {
 	lp_buf buf;
+	lp_buf last_name;        /* the per-event zone name looked up last */
+	const lp_tz *last_zone;  /* its zone, or NULL when unknown */
+	bool have_last;
 } date_ws;
 
 static const lp_option_def options[] = {
@@ -181,6 +184,7 @@ static void *date_worker_create(void *inst)
 {
 	date_ws *ws = lp_calloc(1, sizeof *ws);
 	lp_buf_init(&ws->buf);
+	lp_buf_init(&ws->last_name);
 	return ws;
 }
 
@@ -190,6 +194,7 @@ static void date_worker_destroy(void *inst, void *wsp)
 	if (!ws)
 		return;
 	lp_buf_fini(&ws->buf);
+	lp_buf_fini(&ws->last_name);
 	lp_free(ws);
 }
 
@@ -238,7 +243,15 @@ static lp_filter_rc date_filter(void *inst, void *wsp, lp_event *ev, lp_event_ve
 	if (d->zone_tpl) {
 		lp_buf_reset(&ws->buf);
 		lp_template_render(d->zone_tpl, ev, &ws->buf);
-		zone = lp_tz_get(lp_buf_str(&ws->buf));
+		/* Events of one source usually share a zone: skip the cache lock. */
+		if (!ws->have_last || ws->last_name.len != ws->buf.len ||
+		    memcmp(lp_buf_str(&ws->last_name), lp_buf_str(&ws->buf), ws->buf.len) != 0) {
+			ws->last_zone = lp_tz_get(lp_buf_str(&ws->buf));
+			lp_buf_reset(&ws->last_name);
+			lp_buf_add(&ws->last_name, lp_buf_str(&ws->buf), ws->buf.len);
+			ws->have_last = true;
+		}
+		zone = ws->last_zone;
 		zone_ok = zone != NULL;
 	}
 	lp_time t;
