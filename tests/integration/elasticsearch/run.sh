@@ -65,12 +65,19 @@ scenario() {
 	local data="$WORK/$name.data"
 	mkdir -p "$data"
 	local conf="$WORK/$name.conf"
+	local hosts="\"http://127.0.0.1:$PORT\""
+	if [ -n "${DEAD_HOST_FIRST:-}" ]; then
+		# A port nothing listens on (bound, then released), without a scheme.
+		local dead
+		dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+		hosts="\"127.0.0.1:$dead\", \"127.0.0.1:$PORT\""
+	fi
 	cat > "$conf" <<CONF
 input { stdin { codec => json_lines } }
 output {
   elasticsearch {
     id => "es_test"
-    hosts => [ "http://127.0.0.1:$PORT" ]
+    hosts => [ $hosts ]
     index => "logs-%{+YYYY.MM.dd}"
     template_name => "logs"
     retry_initial_interval => 0.25
@@ -106,7 +113,7 @@ python3 "$HERE/es_check.py" gen --count "$N" --poison-every "$POISON_EVERY" > "$
 T="--template _index_template/logs"
 
 scenario base "api_key => \"logpipe:s3cr3t-key\"" "$T" --api-key logpipe:s3cr3t-key
-scenario item_429 "" "$T --expect items_by_status.429>=50" --item-429-fraction 0.1
+scenario item_429 "" "$T --expect items_by_status.429>=50" --item-429-fraction 0.05
 scenario window_503 "" "$T --expect bulk_fault_responses>=3" \
 	--bulk-fault-status 503 --bulk-fault-every 2 --bulk-fault-for 0.6
 scenario window_429 "compression_level => 0" "$T --expect bulk_fault_responses>=3" \
@@ -115,13 +122,16 @@ scenario dropped_connection "" "$T --expect dropped_connections>=3" --drop-fract
 scenario outage "" "$T --expect outage_resets>=1" --outage-after 10 --outage-seconds 3
 scenario all_faults "user => \"elastic\" password => \"changeme\"" \
 	"$T --expect items_by_status.429>=50 --expect bulk_fault_responses>=1 --expect dropped_connections>=1 --expect outage_resets>=1" \
-	--user elastic --password changeme --item-429-fraction 0.1 \
+	--user elastic --password changeme --item-429-fraction 0.03 \
 	--bulk-fault-status 503 --bulk-fault-every 3 --bulk-fault-for 0.6 \
 	--drop-fraction 0.03 --outage-after 20 --outage-seconds 3
 
 # Elasticsearch 7: the legacy _template API.
 python3 "$HERE/es_check.py" gen --count 2000 --poison-every "$POISON_EVERY" > "$WORK/events7.jsonl"
 EVENTS_FILE="$WORK/events7.jsonl" scenario es7 "" "--template _template/logs" --es-version 7.17.22
+
+# Two hosts, the first one down: everything reaches the second.
+EVENTS_FILE="$WORK/events7.jsonl" DEAD_HOST_FIRST=1 scenario two_hosts "" "$T"
 
 if [ "$FAILED" != 0 ]; then
 	echo "elasticsearch integration test FAILED"
