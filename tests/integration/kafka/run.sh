@@ -103,6 +103,20 @@ start() {
 	PIDS+=("$LP_PID")
 }
 
+# start_slow NAME CONF RATE: as start, but stdout goes through a reader that
+# takes at most RATE lines per second (the output pushes back); sets LP_PID
+# and SLOW_PID (the reader, which ends once logpipe's stdout closes).
+start_slow() {
+	rm -f "$T/$1.pipe"
+	mkfifo "$T/$1.pipe"
+	python3 "$HERE/throttle.py" "$3" "$T/$1.out" <"$T/$1.pipe" &
+	SLOW_PID=$!
+	PIDS+=("$SLOW_PID")
+	"$LOGPIPE" -f "$T/$2.conf" >"$T/$1.pipe" 2>>"$T/$1.err" &
+	LP_PID=$!
+	PIDS+=("$LP_PID")
+}
+
 # stop PID NAME: SIGTERM, then waits (deadline) for a clean exit 0.
 stop() {
 	kill -TERM "$1"
@@ -146,9 +160,10 @@ pass "clean stop and restart: no loss, no duplicates ($r)"
 # ---- 3. SIGKILL mid-stream, then restart: every message present
 produce t1 120001 220000
 before=$(cat "$T/one.out" | wc -l)
-start one one
+start_slow one one 20000
 wait_until 120 more_lines_than $((before + 20000)) "$T/one.out" || fail "consumption did not start before the kill"
 killed "$LP_PID"
+wait "$SLOW_PID" || fail "the output reader failed"
 at_kill=$(unique_of --expect 220000 "$T/one.out")
 echo "killed with $at_kill of 220000 messages in the output"
 [ "$at_kill" -lt 220000 ] || fail "the kill came too late to be mid-stream"
@@ -190,7 +205,7 @@ conf failover failover g3
 start fa failover
 FA=$LP_PID
 wait_until 60 has_log fa "was assigned partitions" || fail "process fa got no partitions"
-start fb failover
+start_slow fb failover 20000
 FB=$LP_PID
 wait_until 60 has_log fb "was assigned partitions" || fail "process fb got no partitions"
 # The producer keeps going while fb is killed: the kill lands mid-stream.
@@ -198,6 +213,7 @@ produce failover 1 200000 &
 PRODUCER=$!
 wait_until 120 more_lines_than 5000 "$T/fb.out" || fail "process fb did not consume before the kill"
 killed "$FB"
+wait "$SLOW_PID" || fail "the output reader failed"
 pb=$($COUNT --expect 200000 "$T/fb.out" | field partitions)
 at_kill=$(unique_of --expect 200000 "$T/fa.out" "$T/fb.out")
 echo "killed fb (partitions $pb) with $at_kill of 200000 messages in the outputs"
