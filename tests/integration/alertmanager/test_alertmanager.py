@@ -236,7 +236,28 @@ output {
     check(any(x["labels"].get("alertname") == "ValidOne" for x in alerts()),
           "invalid alert: the valid alert of the same batch is delivered")
 
-    # 4. Config errors: alertname is required; the v1 API is refused.
+    # 4. docs/alertmanager.md: the http output with json_batch to the v2 API
+    #    works; the seed's original block (one object to /api/v1/alerts) is
+    #    refused by Alertmanager, and logpipe logs the answer and goes on.
+    MAPPING = '''mapping => {
+        "labels" => { "alertname" => "SystemError" "service" => "%{service}" "severity" => "critical" }
+        "annotations" => { "summary" => "System error in %{service}" "description" => "%{message}" }
+      }'''
+    http_v2 = '''input { stdin { codec => json_lines } }
+output { http { url => "%s/api/v2/alerts" http_method => "post" format => "json_batch" %s } }''' % (AM_URL, MAPPING)
+    rc, out, err = run_logpipe(LP, http_v2, [{"service": "via-http", "message": "json_batch"}])
+    check(rc == 0, "http json_batch: logpipe exits 0 (got %s)" % rc)
+    a = wait_until(lambda: alert_for("via-http"), 10, "the alert posted by the http output")
+    check(a is not None and a["annotations"].get("description") == "json_batch",
+          "http json_batch: the alert is in Alertmanager")
+    seed = '''input { stdin { codec => json_lines } }
+output { http { url => "%s/api/v1/alerts" http_method => "post" format => "json" %s } }''' % (AM_URL, MAPPING)
+    rc, out, err = run_logpipe(LP, seed, [{"service": "via-seed", "message": "v1"}], timeout=60)
+    check(rc == 0, "seed block: logpipe ends (got %s)" % rc)
+    check(alert_for("via-seed") is None, "seed block: no alert reaches Alertmanager")
+    check("/api/v1/alerts' answered HTTP 4" in err, "seed block: Alertmanager's refusal is logged")
+
+    # 5. Config errors: alertname is required; the v1 API is refused.
     rc, out, err = run_logpipe(LP, """input { stdin {} } output { alertmanager {
         url => "%s" labels => { "service" => "x" } } }""" % AM_URL, [], timeout=30)
     check(rc == 1 and "alertname" in err, "config: alertname is required")
