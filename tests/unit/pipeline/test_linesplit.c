@@ -3,6 +3,7 @@
 #include "lp_test.h"
 
 #include "pipeline/buf.h"
+#include "pipeline/jsonw.h"
 #include "pipeline/linesplit.h"
 
 #include <stdbool.h>
@@ -141,6 +142,70 @@ static void test_invalid_utf8_replaced(void)
 	check_all_splits(0, "a\xff" "b\nok\n\xc3\n", "a\xef\xbf\xbd" "b\nok\n\xef\xbf\xbd", 3);
 }
 
+/* A deliberately naive model of the splitter: the whole input at once. */
+static void model_split(size_t max, const char *in, size_t len, collect *c)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && in[i] != '\n')
+			continue;
+		if (i == len && start == len)
+			break; /* nothing after the last newline */
+		size_t n = i - start, total = n;
+		const char *l = in + start;
+		if (n > 0 && l[n - 1] == '\r') {
+			n--;
+			total--;
+		}
+		bool trunc = n > max;
+		if (trunc) {
+			n = max;
+			for (int k = 0; k < 3 && n > 0 && ((unsigned char)l[n] & 0xC0) == 0x80; k++)
+				n--;
+		}
+		lp_buf fixed = LP_BUF_INIT;
+		lp_utf8_sanitize(&fixed, l, n);
+		on_line(c, fixed.data ? fixed.data : "", fixed.len, trunc, total);
+		lp_buf_fini(&fixed);
+		start = i + 1;
+	}
+}
+
+static void test_random_against_model(void)
+{
+	static const char alphabet[] = { 'a', 'b', '\n', '\r', (char)0xc3, (char)0xa9, (char)0xff, ' ' };
+	unsigned seed = 12345;
+	for (int round = 0; round < 2000; round++) {
+		char in[200];
+		seed = seed * 1103515245u + 12345u;
+		size_t len = (seed >> 16) % sizeof(in);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = alphabet[(seed >> 16) % sizeof(alphabet)];
+		}
+		seed = seed * 1103515245u + 12345u;
+		size_t max = 1 + (seed >> 16) % 12;
+		collect want = { LP_BUF_INIT, 0, 0 }, got = { LP_BUF_INIT, 0, 0 };
+		model_split(max, in, len, &want);
+		lp_linesplit ls;
+		lp_linesplit_init(&ls, max);
+		for (size_t off = 0; off < len;) {
+			seed = seed * 1103515245u + 12345u;
+			size_t n = 1 + (seed >> 16) % 9;
+			if (n > len - off)
+				n = len - off;
+			lp_linesplit_feed(&ls, in + off, n, on_line, &got);
+			off += n;
+		}
+		lp_linesplit_flush(&ls, on_line, &got);
+		CHECK_STR(lp_buf_str(&got.out), lp_buf_str(&want.out));
+		CHECK_INT(got.n, want.n);
+		lp_linesplit_fini(&ls);
+		lp_buf_fini(&want.out);
+		lp_buf_fini(&got.out);
+	}
+}
+
 int main(void)
 {
 	LP_RUN(test_basic_lines);
@@ -154,5 +219,6 @@ int main(void)
 	LP_RUN(test_bounded_memory_on_huge_line);
 	LP_RUN(test_truncation_keeps_utf8_whole);
 	LP_RUN(test_invalid_utf8_replaced);
+	LP_RUN(test_random_against_model);
 	return lp_test_report();
 }
