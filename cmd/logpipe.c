@@ -29,6 +29,7 @@ static void usage(FILE *out)
 		"Usage: logpipe [-f PATH | -e CONFIG] [options]\n"
 		"       logpipe test CASE_DIR...      run config unit tests (pipeline.conf, in.jsonl, expected.jsonl)\n"
 		"       logpipe describe KIND NAME    print a plugin's options (KIND: input, filter, output, codec)\n"
+		"       logpipe describe list         list every plugin\n"
 		"\nEvery setting can be given as --NAME VALUE (or --NAME=VALUE) or in logpipe.yml:\n\n");
 	for (const lp_setting_def *d = lp_settings_table(); d->name; d++) {
 		char name[64];
@@ -40,6 +41,12 @@ static void usage(FILE *out)
 
 static int describe(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[2], "list") == 0) {
+		for (int k = 0; k < 4; k++)
+			for (const char *const *n = lp_plugin_names((lp_plugin_kind)k); *n; n++)
+				printf("%s %s\n", lp_plugin_kind_name((lp_plugin_kind)k), *n);
+		return 0;
+	}
 	if (argc != 4) {
 		fprintf(stderr, "logpipe: usage: logpipe describe input|filter|output|codec NAME [--markdown]\n");
 		return 1;
