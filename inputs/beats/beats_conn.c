@@ -207,9 +207,8 @@ static void conn_fail_windows(beats_conn *c)
 /* Drops the events not yet taken by the engine (their windows fail). */
 static void conn_drop_pending(beats_conn *c)
 {
-	if (c->pending.n == 0)
-		return;
-	conn_fail_windows(c);
+	if (c->pending.n)
+		conn_fail_windows(c);
 	lp_event_vec_fini(&c->pending);
 	memset(&c->pending, 0, sizeof(c->pending));
 }
