@@ -1,6 +1,7 @@
 #include "pipeline/linesplit.h"
 
 #include "pipeline/jsonw.h"
+#include "pipeline/mem.h"
 
 #include <string.h>
 
@@ -12,6 +13,35 @@ void lp_linesplit_init(lp_linesplit *ls, size_t max_line)
 	lp_buf_init(&ls->fix);
 	ls->max_line = max_line ? max_line : DEFAULT_MAX_LINE;
 	ls->cur_total = 0;
+	ls->delim = NULL;
+	ls->dlen = 0;
+	ls->fail = NULL;
+	ls->dmatch = 0;
+}
+
+void lp_linesplit_set_delimiter(lp_linesplit *ls, const char *delim, size_t len)
+{
+	lp_free(ls->delim);
+	lp_free(ls->fail);
+	ls->delim = NULL;
+	ls->fail = NULL;
+	ls->dlen = 0;
+	ls->dmatch = 0;
+	if (len == 0 || (len == 1 && delim[0] == '\n'))
+		return;
+	ls->delim = lp_malloc(len);
+	memcpy(ls->delim, delim, len);
+	ls->dlen = len;
+	/* fail[i]: length of the longest proper prefix of delim[0..i] that is
+	 * also a suffix of it */
+	ls->fail = lp_calloc(len, sizeof(*ls->fail));
+	for (size_t i = 1, k = 0; i < len; i++) {
+		while (k > 0 && delim[i] != delim[k])
+			k = ls->fail[k - 1];
+		if (delim[i] == delim[k])
+			k++;
+		ls->fail[i] = k;
+	}
 }
 
 void lp_linesplit_fini(lp_linesplit *ls)
@@ -20,12 +50,17 @@ void lp_linesplit_fini(lp_linesplit *ls)
 		return;
 	lp_buf_fini(&ls->cur);
 	lp_buf_fini(&ls->fix);
+	lp_free(ls->delim);
+	lp_free(ls->fail);
+	ls->delim = NULL;
+	ls->fail = NULL;
+	ls->dlen = 0;
 	ls->cur_total = 0;
 }
 
 bool lp_linesplit_pending(const lp_linesplit *ls)
 {
-	return ls->cur_total > 0;
+	return ls->cur_total > 0 || ls->dmatch > 0;
 }
 
 /* Keeps at most max_line + 1 bytes of the pending line: the extra byte tells
@@ -44,7 +79,7 @@ static void append_capped(lp_linesplit *ls, const char *p, size_t n)
 static void emit(lp_linesplit *ls, const char *s, size_t n, size_t total, lp_line_fn fn, void *ctx)
 {
 	bool truncated = false;
-	if (n == total && n > 0 && s[n - 1] == '\r') {
+	if (!ls->delim && n == total && n > 0 && s[n - 1] == '\r') {
 		n--;
 		total--;
 	}
@@ -64,11 +99,50 @@ static void emit(lp_linesplit *ls, const char *s, size_t n, size_t total, lp_lin
 	fn(ctx, s, n, truncated, total);
 }
 
+/* The pending line is complete: hands it out and starts the next one. */
+static void finish_pending(lp_linesplit *ls, lp_line_fn fn, void *ctx)
+{
+	emit(ls, ls->cur.data ? ls->cur.data : "", ls->cur.len, ls->cur_total, fn, ctx);
+	lp_buf_reset(&ls->cur);
+	ls->cur_total = 0;
+}
+
+/* A delimiter of several bytes, matched byte by byte (Knuth-Morris-Pratt) so
+ * that it may straddle chunks; bytes of a partial match are kept out of the
+ * line until the match fails. */
+static void feed_multi(lp_linesplit *ls, const char *data, size_t len, lp_line_fn fn, void *ctx)
+{
+	const char *d = ls->delim;
+	size_t k = ls->dmatch;
+	for (size_t i = 0; i < len; i++) {
+		char c = data[i];
+		while (k > 0 && c != d[k]) {
+			size_t k2 = ls->fail[k - 1];
+			append_capped(ls, d, k - k2); /* those bytes were line content */
+			k = k2;
+		}
+		if (c == d[k]) {
+			if (++k == ls->dlen) {
+				finish_pending(ls, fn, ctx);
+				k = 0;
+			}
+		} else {
+			append_capped(ls, &c, 1);
+		}
+	}
+	ls->dmatch = k;
+}
+
 void lp_linesplit_feed(lp_linesplit *ls, const char *data, size_t len, lp_line_fn fn, void *ctx)
 {
+	if (ls->dlen > 1) {
+		feed_multi(ls, data, len, fn, ctx);
+		return;
+	}
+	const char sep = ls->delim ? ls->delim[0] : '\n';
 	const char *p = data, *end = data + len;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *nl = memchr(p, sep, (size_t)(end - p));
 		if (!nl) {
 			append_capped(ls, p, (size_t)(end - p));
 			break;
@@ -79,9 +153,7 @@ void lp_linesplit_feed(lp_linesplit *ls, const char *data, size_t len, lp_line_f
 			emit(ls, p, keep, seg, fn, ctx);
 		} else {
 			append_capped(ls, p, seg);
-			emit(ls, ls->cur.data, ls->cur.len, ls->cur_total, fn, ctx);
-			lp_buf_reset(&ls->cur);
-			ls->cur_total = 0;
+			finish_pending(ls, fn, ctx);
 		}
 		p = nl + 1;
 	}
@@ -89,11 +161,13 @@ void lp_linesplit_feed(lp_linesplit *ls, const char *data, size_t len, lp_line_f
 
 void lp_linesplit_flush(lp_linesplit *ls, lp_line_fn fn, void *ctx)
 {
+	if (ls->dmatch) { /* a partial delimiter at the end is line content */
+		append_capped(ls, ls->delim, ls->dmatch);
+		ls->dmatch = 0;
+	}
 	if (ls->cur_total == 0)
 		return;
-	emit(ls, ls->cur.data, ls->cur.len, ls->cur_total, fn, ctx);
-	lp_buf_reset(&ls->cur);
-	ls->cur_total = 0;
+	finish_pending(ls, fn, ctx);
 }
 
 void lp_linesplit_warn_truncated(lp_ratelimit *rl, const char *codec, size_t orig_len,

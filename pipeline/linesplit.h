@@ -1,5 +1,7 @@
 /* linesplit: a streaming line splitter over byte chunks, used by the line and
- * json_lines codecs. Lines end at "\n"; a trailing "\r" (CRLF) is stripped.
+ * json_lines codecs. Lines end at "\n" (a trailing "\r", CRLF, is stripped)
+ * or at another delimiter of any length set with lp_linesplit_set_delimiter
+ * (then nothing is stripped).
  * Blank lines are returned like any other (the caller decides what they
  * mean). A line longer than max_line bytes is cut at the limit (on a UTF-8
  * character boundary) and reported as truncated; the rest of that line is
@@ -27,10 +29,17 @@ typedef struct lp_linesplit {
 	lp_buf fix;      /* scratch for UTF-8 repair */
 	size_t max_line;
 	size_t cur_total; /* bytes of the pending line seen so far, kept or not */
+	char *delim;     /* NULL: "\n" */
+	size_t dlen;
+	size_t *fail;    /* KMP failure table of a multi-byte delimiter */
+	size_t dmatch;   /* delimiter bytes matched at the end of the input so far */
 } lp_linesplit;
 
 /* Prepares ls; max_line 0 means 1 MiB. */
 void lp_linesplit_init(lp_linesplit *ls, size_t max_line);
+/* Splits on delim (len >= 1 bytes, copied) instead of "\n"; no "\r" is
+ * stripped then. Call before the first feed. */
+void lp_linesplit_set_delimiter(lp_linesplit *ls, const char *delim, size_t len);
 /* Frees the buffers; accepts a finished splitter. */
 void lp_linesplit_fini(lp_linesplit *ls);
 /* Feeds a chunk; calls fn for each line completed by it, in order. */

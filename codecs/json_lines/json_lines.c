@@ -28,7 +28,7 @@ static const char *const charsets[] = { "UTF-8", NULL };
 
 static const lp_option_def options[] = {
 	{ "delimiter", LP_OPT_STRING, "\"\\n\"", 0, NULL, 0, 0,
-	  "Encode: written after each event. Decoding always splits on newlines (a trailing CR is removed)." },
+	  "Separates events: decoding splits on it (for \"\\n\", a trailing CR is removed too); encoding writes it after each event." },
 	{ "charset", LP_OPT_STRING, "\"UTF-8\"", 0, charsets, 0, 0,
 	  "Character set of the input; only UTF-8 (invalid bytes become U+FFFD)." },
 	LP_JSON_EVENTS_TARGET_OPTION,
@@ -47,6 +47,8 @@ static void *jl_create(lp_args *a)
 	if (!j->delimiter)
 		j->delimiter = "\n";
 	j->delimiter_len = strlen(j->delimiter);
+	if (j->delimiter_len == 0)
+		lp_args_error(a, "delimiter", "the delimiter must not be empty");
 	j->max_line = (size_t)lp_args_int(a, "max_line_size", 1048576);
 	return j;
 }
@@ -65,6 +67,7 @@ static void *jl_decoder_create(void *inst)
 	jl_dec *d = lp_calloc(1, sizeof(*d));
 	d->inst = inst;
 	lp_linesplit_init(&d->ls, d->inst->max_line);
+	lp_linesplit_set_delimiter(&d->ls, d->inst->delimiter, d->inst->delimiter_len);
 	return d;
 }
 

@@ -30,7 +30,7 @@ static const lp_option_def options[] = {
 	{ "format", LP_OPT_TEMPLATE, NULL, 0, NULL, 0, 0,
 	  "Encode: a sprintf template written for each event instead of its message." },
 	{ "delimiter", LP_OPT_STRING, "\"\\n\"", 0, NULL, 0, 0,
-	  "Encode: written after each event. Decoding always splits on newlines (a trailing CR is removed)." },
+	  "Separates events: decoding splits on it (for \"\\n\", a trailing CR is removed too); encoding writes it after each event." },
 	{ "charset", LP_OPT_STRING, "\"UTF-8\"", 0, charsets, 0, 0,
 	  "Character set of the input; only UTF-8 (invalid bytes become U+FFFD)." },
 	{ "max_line_size", LP_OPT_NUMBER, "1048576", 0, NULL, 1, 1073741824,
@@ -47,6 +47,8 @@ static void *line_create(lp_args *a)
 	if (!l->delimiter)
 		l->delimiter = "\n";
 	l->delimiter_len = strlen(l->delimiter);
+	if (l->delimiter_len == 0)
+		lp_args_error(a, "delimiter", "the delimiter must not be empty");
 	l->max_line = (size_t)lp_args_int(a, "max_line_size", 1048576);
 	return l;
 }
@@ -65,6 +67,7 @@ static void *line_decoder_create(void *inst)
 	line_dec *d = lp_calloc(1, sizeof(*d));
 	d->inst = inst;
 	lp_linesplit_init(&d->ls, d->inst->max_line);
+	lp_linesplit_set_delimiter(&d->ls, d->inst->delimiter, d->inst->delimiter_len);
 	return d;
 }
 

@@ -72,11 +72,36 @@ static void test_encode_message_and_delimiter(void)
 	test_codec_destroy(f);
 }
 
+static void test_decode_custom_delimiter(void)
+{
+	const char *opts[] = { "delimiter", "||", NULL };
+	test_codec *t = test_codec_create("line", opts);
+	if (!t) {
+		CHECK(0);
+		return;
+	}
+	lp_event_vec v = { 0 };
+	const char *chunks[] = { "a\r|", "|b\nc|", "|", NULL };
+	test_decode(t, chunks, &v);
+	CHECK_INT(v.n, 2);
+	if (v.n == 2) {
+		CHECK_STR(test_str(v.v[0], "message"), "a\r");
+		CHECK_STR(test_str(v.v[1], "message"), "b\nc");
+	}
+	lp_event_vec_fini(&v);
+	test_codec_destroy(t);
+	const char *empty[] = { "delimiter", "", NULL };
+	t = test_codec_create("line", empty);
+	CHECK(t == NULL);
+	test_codec_destroy(t);
+}
+
 int main(void)
 {
 	lp_mem_init_jansson();
 	LP_RUN(test_decode_lines_across_chunks);
 	LP_RUN(test_decode_too_long_line_tagged);
 	LP_RUN(test_encode_message_and_delimiter);
+	LP_RUN(test_decode_custom_delimiter);
 	return lp_test_report();
 }

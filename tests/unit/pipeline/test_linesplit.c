@@ -142,18 +142,26 @@ static void test_invalid_utf8_replaced(void)
 	check_all_splits(0, "a\xff" "b\nok\n\xc3\n", "a\xef\xbf\xbd" "b\nok\n\xef\xbf\xbd", 3);
 }
 
-/* A deliberately naive model of the splitter: the whole input at once. */
-static void model_split(size_t max, const char *in, size_t len, collect *c)
+/* A deliberately naive model of the splitter: the whole input at once,
+ * delimiters found left to right with memcmp; delim NULL means "\n" with CR
+ * stripping. */
+static void model_split(size_t max, const char *delim, const char *in, size_t len, collect *c)
 {
-	size_t start = 0;
-	for (size_t i = 0; i <= len; i++) {
-		if (i < len && in[i] != '\n')
+	const char *d = delim ? delim : "\n";
+	size_t dl = strlen(d);
+	size_t start = 0, i = 0;
+	for (;;) {
+		bool at_end = i + dl > len;
+		if (!at_end && memcmp(in + i, d, dl) != 0) {
+			i++;
 			continue;
-		if (i == len && start == len)
-			break; /* nothing after the last newline */
-		size_t n = i - start, total = n;
+		}
+		size_t stop = at_end ? len : i;
+		if (at_end && start == len)
+			break; /* nothing after the last delimiter */
+		size_t n = stop - start, total = n;
 		const char *l = in + start;
-		if (n > 0 && l[n - 1] == '\r') {
+		if (!delim && n > 0 && l[n - 1] == '\r') {
 			n--;
 			total--;
 		}
@@ -167,13 +175,15 @@ static void model_split(size_t max, const char *in, size_t len, collect *c)
 		lp_utf8_sanitize(&fixed, l, n);
 		on_line(c, fixed.data ? fixed.data : "", fixed.len, trunc, total);
 		lp_buf_fini(&fixed);
-		start = i + 1;
+		if (at_end)
+			break;
+		i += dl;
+		start = i;
 	}
 }
 
-static void test_random_against_model(void)
+static void random_against_model(const char *delim, const char *alphabet, size_t n_alpha)
 {
-	static const char alphabet[] = { 'a', 'b', '\n', '\r', (char)0xc3, (char)0xa9, (char)0xff, ' ' };
 	unsigned seed = 12345;
 	for (int round = 0; round < 2000; round++) {
 		char in[200];
@@ -181,14 +191,16 @@ static void test_random_against_model(void)
 		size_t len = (seed >> 16) % sizeof(in);
 		for (size_t i = 0; i < len; i++) {
 			seed = seed * 1103515245u + 12345u;
-			in[i] = alphabet[(seed >> 16) % sizeof(alphabet)];
+			in[i] = alphabet[(seed >> 16) % n_alpha];
 		}
 		seed = seed * 1103515245u + 12345u;
 		size_t max = 1 + (seed >> 16) % 12;
 		collect want = { LP_BUF_INIT, 0, 0 }, got = { LP_BUF_INIT, 0, 0 };
-		model_split(max, in, len, &want);
+		model_split(max, delim, in, len, &want);
 		lp_linesplit ls;
 		lp_linesplit_init(&ls, max);
+		if (delim)
+			lp_linesplit_set_delimiter(&ls, delim, strlen(delim));
 		for (size_t off = 0; off < len;) {
 			seed = seed * 1103515245u + 12345u;
 			size_t n = 1 + (seed >> 16) % 9;
@@ -206,6 +218,37 @@ static void test_random_against_model(void)
 	}
 }
 
+static void test_random_against_model(void)
+{
+	static const char alphabet[] = { 'a', 'b', '\n', '\r', (char)0xc3, (char)0xa9, (char)0xff, ' ' };
+	random_against_model(NULL, alphabet, sizeof(alphabet));
+}
+
+static void test_random_other_delimiters(void)
+{
+	static const char alphabet[] = { 'a', 'b', '\n', '\r', (char)0xc3, (char)0xa9, '|' };
+	random_against_model("|", alphabet, sizeof(alphabet));
+	random_against_model("ab", alphabet, sizeof(alphabet));
+	random_against_model("aab", alphabet, sizeof(alphabet)); /* self-overlapping */
+	random_against_model("\r\n", alphabet, sizeof(alphabet));
+}
+
+static void test_multibyte_delimiter_across_chunks(void)
+{
+	lp_linesplit ls;
+	collect c = { LP_BUF_INIT, 0, 0 };
+	lp_linesplit_init(&ls, 0);
+	lp_linesplit_set_delimiter(&ls, "<>", 2);
+	lp_linesplit_feed(&ls, "one<", 4, on_line, &c);
+	lp_linesplit_feed(&ls, ">two\r\n<", 7, on_line, &c);
+	lp_linesplit_feed(&ls, "<>x<", 4, on_line, &c);
+	lp_linesplit_flush(&ls, on_line, &c);
+	CHECK_STR(lp_buf_str(&c.out), "one\ntwo\r\n<\nx<");
+	CHECK_INT(c.n, 3);
+	lp_linesplit_fini(&ls);
+	lp_buf_fini(&c.out);
+}
+
 int main(void)
 {
 	LP_RUN(test_basic_lines);
@@ -220,5 +263,7 @@ int main(void)
 	LP_RUN(test_truncation_keeps_utf8_whole);
 	LP_RUN(test_invalid_utf8_replaced);
 	LP_RUN(test_random_against_model);
+	LP_RUN(test_random_other_delimiters);
+	LP_RUN(test_multibyte_delimiter_across_chunks);
 	return lp_test_report();
 }
