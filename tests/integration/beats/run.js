@@ -301,7 +301,49 @@ async function tlsSuite() {
   })
 }
 
+async function timeoutSuite() {
+  const certs = H.makeCerts(H.tmpdir('lp-beats-to-'))
+  const port = await freePort()
+  const tport = await freePort()
+  const lp = startLogpipe(bin, `input {
+      beats { port => ${port} host => "127.0.0.1" client_inactivity_timeout => 1 }
+      beats { port => ${tport} host => "127.0.0.1" ssl_enabled => true ssl_handshake_timeout => 300
+              ssl_certificate => "${certs.file('server.crt')}" ssl_key => "${certs.file('server.key')}" }
+    } output { stdout { codec => json_lines } }`)
+  try {
+    await waitPort(port, 15000)
+    await waitPort(tport, 15000)
+    await test('client_inactivity_timeout closes an idle client, not one that is served', async () => {
+      const idle = await BeatsClient.connect(port)
+      const busy = await BeatsClient.connect(port)
+      const t0 = Date.now()
+      let n = 0
+      while (!idle.closed) {
+        await busy.write(H.windowOf([{ id: `busy-${n}` }]))
+        await busy.waitAck(1)
+        busy.acks = []
+        n++
+        if (Date.now() - t0 > 10000) throw new Error('the idle client was not closed')
+      }
+      assert(Date.now() - t0 >= 900, 'not before the timeout')
+      assert(!busy.closed, 'the busy client stays')
+      await waitFor(() => /client_inactivity_timeout/.test(lp.err), 5000, 'a log line')
+      busy.destroy()
+    })
+    await test('ssl_handshake_timeout closes a connection that never starts its handshake', async () => {
+      const c = await BeatsClient.connect(tport)
+      const t0 = Date.now()
+      await waitFor(() => c.closed, 10000, 'the server to close')
+      assert(Date.now() - t0 >= 250, 'not before the timeout')
+      await waitFor(() => /handshake timed out/.test(lp.err), 5000, 'a log line')
+    })
+  } finally {
+    await stopLogpipe(lp)
+  }
+}
+
 async function main() {
+  await timeoutSuite()
   await plainSuite()
   await blockedOutputSuite()
   await tlsSuite()
