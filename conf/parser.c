@@ -36,6 +36,7 @@ typedef struct parser {
 	lp_span suspect_open;
 	char *suspect_label;
 	unsigned suspect_close_line;
+	bool suspect_noted;
 	size_t errors;
 } parser;
 
@@ -156,10 +157,12 @@ static void label_top(parser *p, char *label)
 
 static void note_suspect(parser *p)
 {
-	if (p->suspect)
+	if (p->suspect && !p->suspect_noted) {
+		p->suspect_noted = true;
 		lp_diag_note(p->diag, p->suspect_open,
 			     "the '{' of %s opened here is probably the one missing its '}': the '}' on line %u that closes it is indented differently",
 			     p->suspect_label, p->suspect_close_line);
+	}
 }
 
 /* Notes at each '{' that is not closed (outermost first), and the

@@ -422,6 +422,132 @@ static void test_tabs_and_utf8_carets(void)
 			"\t           ^\n");
 }
 
+static void test_missing_brace_recovery(void)
+{
+	/* a section keyword inside a block: the missing '}' is reported there
+	 * and parsing goes on with that section */
+	const char *text = "filter {\n  m {\n    a => \"b\"\n\n}\noutput { stdout { x => 1 } }\n";
+	CHECK_OWNED_STR(cu_parse_errors(text),
+			"t.conf:6:1: error: missing '}' before section 'output'\n"
+			"output { stdout { x => 1 } }\n"
+			"^~~~~~\n"
+			"t.conf:1:8: note: the '{' of section 'filter' opened here is never closed\n"
+			"filter {\n"
+			"       ^\n"
+			"t.conf:2:5: note: the '{' of filter 'm' opened here is probably the one missing its '}': the '}' on line 5 that closes it is indented differently\n"
+			"  m {\n"
+			"    ^\n");
+	lp_diag *d = lp_diag_create();
+	lp_ast_config *c = cu_parse(text, d);
+	char *r = cu_render(c);
+	CHECK_STR(r, "filter: m{a=>\"b\"} | output: stdout{x=>n:1}");
+	free(r);
+	lp_ast_config_destroy(c);
+	lp_diag_destroy(d);
+	/* from inside an if, two levels deep */
+	CHECK_OWNED_STR(cu_parse_errors("filter {\n  if [a] {\n    m { }\n\ninput { s { } }"),
+			"t.conf:5:1: error: missing 2 '}' before section 'input'\n"
+			"input { s { } }\n"
+			"^~~~~\n"
+			"t.conf:1:8: note: the '{' of section 'filter' opened here is never closed\n"
+			"filter {\n"
+			"       ^\n"
+			"t.conf:2:10: note: the '{' of if opened here is never closed\n"
+			"  if [a] {\n"
+			"         ^\n");
+	/* an 'if' where an option is expected */
+	CHECK_OWNED_STR(cu_parse_errors("filter {\n  m { a => 1\n  if [x] { d { } }\n}\n"),
+			"t.conf:3:3: error: 'if' is not allowed inside filter 'm': is a '}' missing before it?\n"
+			"  if [x] { d { } }\n"
+			"  ^~\n"
+			"t.conf:4:2: error: unexpected end of file: missing '}'\n"
+			"}\n"
+			" ^\n"
+			"t.conf:1:8: note: the '{' of section 'filter' opened here is never closed\n"
+			"filter {\n"
+			"       ^\n"
+			"t.conf:2:5: note: the '{' of filter 'm' opened here is probably the one missing its '}': the '}' on line 4 that closes it is indented differently\n"
+			"  m { a => 1\n"
+			"    ^\n");
+	/* a plugin where an option is expected, after a hash that took the '}' */
+	CHECK_OWNED_STR(cu_parse_errors("filter {\n  m {\n    h => { \"k\" => \"v\"\n  }\n  n { }\n}\n"),
+			"t.conf:5:3: error: expected '=>' after option 'n', got '{' (a plugin cannot be nested in filter 'm')\n"
+			"  n { }\n"
+			"  ^\n"
+			"t.conf:3:10: note: the '{' of this hash opened here is probably the one missing its '}': the '}' on line 4 that closes it is indented differently\n"
+			"    h => { \"k\" => \"v\"\n"
+			"         ^\n"
+			"t.conf:6:2: error: unexpected end of file: missing '}'\n"
+			"}\n"
+			" ^\n"
+			"t.conf:1:8: note: the '{' of section 'filter' opened here is never closed\n"
+			"filter {\n"
+			"       ^\n");
+}
+
+/* Mutations of a valid config (deleted, duplicated and replaced bytes,
+ * truncations) never crash the parser, always end, and every error has a
+ * position inside the text (lines 1..n+1). */
+static void test_mutations(void)
+{
+	static const char *const base =
+		"input { beats { port => 5044 codec => json { charset => \"UTF-8\" } } }\n"
+		"filter {\n"
+		"  if [a][b] == \"x\" and ([n] > 1.5 or \"t\" in [tags]) { mutate { add_tag => [\"a\", 'b'] } }\n"
+		"  else if [m] =~ /^a\\/b$/ { drop { } } else { json { source => \"${HOME}\" } }\n"
+		"  # comment { \"\n"
+		"  mutate { add_field => { \"k\" => \"%{v}\" k2 => 3 } gsub => [\"f\", \"\\d\", \"\\1\"] }\n"
+		"}\n"
+		"output { if ![x] { stdout { } } }\n";
+	static const char alphabet[] = "{}[]()\"'#/\\=>,!<~ \nabx1-.$";
+	size_t blen = strlen(base);
+	unsigned seed = 12345;
+	size_t bad_pos = 0, runs = 0;
+	for (int iter = 0; iter < 3000; iter++) {
+		char *t = lp_malloc(blen * 2 + 2);
+		size_t n = 0;
+		int edits = 1 + iter % 4;
+		memcpy(t, base, blen);
+		n = blen;
+		for (int e = 0; e < edits; e++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (seed >> 8) % (n ? n : 1);
+			int op = (seed >> 4) % 4;
+			if (op == 0 && n) { /* delete */
+				memmove(t + at, t + at + 1, n - at - 1);
+				n--;
+			} else if (op == 1 && n < blen * 2) { /* insert */
+				memmove(t + at + 1, t + at, n - at);
+				t[at] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+				n++;
+			} else if (op == 2 && n) { /* replace */
+				t[at] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+			} else { /* truncate */
+				n = at;
+			}
+		}
+		t[n] = '\0';
+		size_t lines = 1;
+		for (size_t i = 0; i < n; i++)
+			lines += t[i] == '\n';
+		lp_diag *d = lp_diag_create();
+		lp_ast_config *c = cu_parse(t, d);
+		char *out = cu_diag_text(d);
+		for (const char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
+			unsigned line, col;
+			if (sscanf(l, "t.conf:%u:%u:", &line, &col) == 2 && (line < 1 || line > lines + 1 || col < 1))
+				bad_pos++;
+		}
+		free(out);
+		lp_ast_config_destroy(c);
+		lp_diag_destroy(d);
+		lp_free(t);
+		runs++;
+	}
+	CHECK_INT(bad_pos, 0);
+	CHECK_INT(runs, 3000);
+}
+
 int main(void)
 {
 	LP_RUN(test_sections_and_plugins);
@@ -438,5 +564,7 @@ int main(void)
 	LP_RUN(test_errors_conditions);
 	LP_RUN(test_recovery);
 	LP_RUN(test_tabs_and_utf8_carets);
+	LP_RUN(test_missing_brace_recovery);
+	LP_RUN(test_mutations);
 	return lp_test_report();
 }
