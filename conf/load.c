@@ -147,6 +147,11 @@ lp_ast_config *lp_conf_load(const char *const *paths, size_t n_paths, const char
 				      strerror(errno));
 			continue;
 		}
+		if (len >= 3 && memcmp(content, "\xEF\xBB\xBF", 3) == 0) {
+			/* a UTF-8 byte order mark is not part of the config */
+			memmove(content, content + 3, len - 3 + 1);
+			len -= 3;
+		}
 		lp_conf_parse_into(cfg, new_file(files.v[i], content, len), diag);
 	}
 	for (size_t i = 0; i < files.n; i++)

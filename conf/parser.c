@@ -846,12 +846,18 @@ static int bool_op(const lp_token *t, lp_ast_expr_kind *k)
 
 /* Reports what follows a complete expression when it is not a boolean
  * operator or the expected closer. */
-static void bad_after_expr(parser *p, const lp_token *t, bool in_parens)
+static void bad_after_expr(parser *p, const lp_token *t, bool in_parens, const lp_ast_expr *prev)
 {
 	char buf[64];
 	const char *closer = in_parens ? "')'" : "'{'";
+	lp_ast_expr_kind cmp;
 	if (t->kind == LP_TOK_EOF) {
 		report_eof(p);
+		return;
+	}
+	if (prev && prev->kind == LP_EX_NOT && prev->l->kind == LP_EX_FIELD && tok_is_cmp(t->kind, &cmp)) {
+		err(p, t->span, "'!' applies to %s alone: write !(%s %s ...) to negate the comparison",
+		    prev->l->str, prev->l->str, lp_expr_kind_name(cmp));
 		return;
 	}
 	if (t->kind == LP_TOK_WORD) {
@@ -978,7 +984,7 @@ static lp_ast_expr *parse_condition(parser *p, bool in_parens)
 			break;
 		if (!in_parens && p->cond_only && t.kind == LP_TOK_EOF)
 			break;
-		bad_after_expr(p, &t, in_parens);
+		bad_after_expr(p, &t, in_parens, e);
 		goto fail;
 	}
 	lp_ast_expr *res = join_conditions(p, exprs, n_exprs, ops, op_toks, n_ops);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct opt_entry {
 	const lp_option_def *def;
@@ -389,6 +390,20 @@ void lp_schema_reset_ids(void)
 
 /* ---- apply ---- */
 
+/* The doc of a deprecated option without a leading "Deprecated:" or
+ * "Deprecated." (the warning says it already). */
+static const char *deprecation_text(const char *doc)
+{
+	if (!doc)
+		return "";
+	if (strncasecmp(doc, "deprecated", 10) == 0) {
+		doc += 10;
+		while (*doc == ':' || *doc == '.' || *doc == ',' || *doc == ' ')
+			doc++;
+	}
+	return doc;
+}
+
 static void validate_compiled(lp_args *a, opt_entry *o);
 
 lp_args *lp_schema_apply(const lp_ast_plugin *block, const char *kind_name,
@@ -483,9 +498,10 @@ lp_args *lp_schema_apply(const lp_ast_plugin *block, const char *kind_name,
 			validate_compiled(a, o);
 			if (o->def->flags & LP_OPT_DEPRECATED) {
 				lp_span s = o->attrs[0]->span;
-				lp_warn("config", "%s:%u:%u: option '%s' of %s '%s' is deprecated: %s",
+				const char *why = deprecation_text(o->def->doc);
+				lp_warn("config", "%s:%u:%u: option '%s' of %s '%s' is deprecated%s%s",
 					s.file ? s.file->name : "config", s.line, s.col, o->def->name,
-					a->kind_name, block->name, o->def->doc ? o->def->doc : "");
+					a->kind_name, block->name, *why ? ": " : ".", why);
 			}
 		}
 next:

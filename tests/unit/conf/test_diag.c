@@ -157,6 +157,23 @@ static void test_load_files(void)
 	lp_ast_config_destroy(c);
 	lp_diag_destroy(d);
 
+	/* a byte order mark is dropped, so that columns stay right */
+	write_file("40-bom.conf", "\xEF\xBB\xBFoutput { x { a => b } }\n");
+	d = lp_diag_create();
+	char *bom = lp_asprintf("%s/40-bom.conf", tmpdir);
+	const char *bp[] = { bom };
+	c = lp_conf_load(bp, 1, NULL, d);
+	CHECK(c == NULL);
+	text = cu_diag_text(d);
+	want = lp_asprintf("%s:1:19: error: invalid bareword 'b': write it as a string, \"b\"\n"
+			   "output { x { a => b } }\n"
+			   "                  ^\n", bom);
+	CHECK_STR(text, want);
+	free(text);
+	lp_free(want);
+	lp_free(bom);
+	lp_diag_destroy(d);
+
 	/* missing paths and empty globs are errors */
 	d = lp_diag_create();
 	char *missing = lp_asprintf("%s/nope.conf", tmpdir);

@@ -369,6 +369,10 @@ static void test_errors_conditions(void)
 			"ERR:c.conf:1:12: error: unexpected end of file\n"
 			"([a] or [b]\n"
 			"           ^\n");
+	CHECK_OWNED_STR(cu_cond("![a] == 1"),
+			"ERR:c.conf:1:6: error: '!' applies to [a] alone: write !([a] == ...) to negate the comparison\n"
+			"![a] == 1\n"
+			"     ^~\n");
 	CHECK_OWNED_STR(cu_parse_errors("filter { if { } }"),
 			"t.conf:1:13: error: expected a condition after 'if', got '{'\n"
 			"filter { if { } }\n"
