@@ -72,6 +72,7 @@ async function waitPort(port, ms) {
 function startLogpipe(bin, config, extraArgs = []) {
   const args = ['--api.enabled', 'false', '--log.level', 'info', '-e', config, ...extraArgs]
   const p = child.spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  p.on('error', (e) => { p.err += `cannot start ${bin}: ${e.message}\n`; p.exited = true; p.code = -1 })
   p.events = []
   p.raw = ''
   p.err = ''
@@ -206,11 +207,17 @@ function makeCerts(dir) {
   }
 }
 
+const tmpdirs = []
 function tmpdir(prefix) {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  tmpdirs.push(d)
+  return d
 }
 
+// Prints the closing line, removes the temporary directories and returns
+// the exit code.
 function report() {
+  for (const d of tmpdirs) fs.rmSync(d, { recursive: true, force: true })
   console.log(`${results.passed} passed, ${results.failed} failed`)
   return results.failed === 0 ? 0 : 1
 }

@@ -83,6 +83,14 @@ async function plainSuite() {
       c.destroy()
     })
 
+    await test('a client that half-closes after its window still gets the ACK', async () => {
+      const c = await BeatsClient.connect(port)
+      c.sock.end(H.windowOf(range(3, (i) => ({ id: `half-${i}` }))))
+      await c.waitAck(3)
+      assert(ids(lp, 'half-').size === 3, 'delivered')
+      await waitFor(() => c.closed, 5000, 'the server to close after the ACK')
+    })
+
     await test('bytes split across many writes', async () => {
       const c = await BeatsClient.connect(port)
       const buf = H.windowOf(range(20, (i) => ({ id: `split-${i}`, message: 'x'.repeat(i * 10) })))
@@ -203,6 +211,25 @@ async function blockedOutputSuite() {
       assert(ids(lp, 'bp-').size === 4001, 'every event delivered: ' + ids(lp, 'bp-').size)
       big.destroy()
       small.destroy()
+    })
+
+    await test('SIGTERM while a window is being delivered: its ACK still goes out, then exit 0', async () => {
+      lp.stdout.pause()
+      // enough output to block the pipe, not enough to fill the queue: the
+      // next window is taken by the engine and waits for delivery
+      const filler = await BeatsClient.connect(port)
+      await filler.write(H.windowOf(range(100, (i) => ({ id: `tfill-${i}`, message: 'f'.repeat(4000) }))))
+      const c = await BeatsClient.connect(port)
+      await c.write(H.windowOf(range(4, (i) => ({ id: `term-${i}` }))))
+      await waitFor(() => c.keepalives >= 1, 15000, 'a keep-alive (the window is waiting)')
+      assert(c.acks.length === 0, 'not acknowledged yet')
+      lp.kill('SIGTERM')
+      lp.stdout.resume()
+      await c.waitAck(4, 15000)
+      await filler.waitAck(100, 15000)
+      await waitFor(() => lp.exited, 20000, 'logpipe to exit')
+      assert(lp.code === 0, 'exit code ' + lp.code)
+      assert(ids(lp, 'term-').size === 4, 'delivered')
     })
   } finally {
     lp.stdout.resume()
