@@ -118,6 +118,11 @@ static void serve_conn(srv *s, int fd)
 			goto done;
 		}
 		char head[256];
+		if (strcmp(q.path, "/old") == 0) {
+			const char *r = "HTTP/1.1 302 Found\r\nLocation: /new\r\nContent-Length: 0\r\n\r\n";
+			write_full(fd, r, strlen(r));
+			continue;
+		}
 		bool head_only = strcmp(q.method, "HEAD") == 0;
 		if (s->chunked) {
 			snprintf(head, sizeof(head),
@@ -451,6 +456,56 @@ static void test_timeout(void)
 	srv_stop(&s);
 }
 
+static void test_redirects(void)
+{
+	srv s;
+	srv_start(&s);
+	char *url = url_of(&s, "/old");
+	lp_http_response rs;
+	lp_http_response_init(&rs);
+	lp_http_request rq = { "GET", url, NULL, 0, NULL, 0, 0 };
+	/* Not followed by default: the 302 is the answer. */
+	lp_http *h = lp_http_create(NULL);
+	CHECK_INT(lp_http_do(h, &rq, &rs), 0);
+	CHECK_INT(rs.status, 302);
+	lp_http_destroy(h);
+	lp_http_opts o;
+	lp_http_opts_defaults(&o);
+	o.follow_redirects = true;
+	h = lp_http_create(&o);
+	CHECK_INT(lp_http_do(h, &rq, &rs), 0);
+	CHECK_INT(rs.status, 200);
+	CHECK_STR(lp_buf_str(&rs.body), "ok");
+	CHECK_INT(s.n_reqs, 3);
+	if (s.n_reqs == 3)
+		CHECK_STR(s.reqs[2].path, "/new");
+	lp_http_response_fini(&rs);
+	lp_http_destroy(h);
+	lp_free(url);
+	srv_stop(&s);
+}
+
+static void test_idle_timeout(void)
+{
+	srv s;
+	srv_start(&s);
+	s.mode = MODE_HANG;
+	lp_http_opts o;
+	lp_http_opts_defaults(&o);
+	o.idle_timeout_ms = 1000; /* the whole-request limit stays at 60 s */
+	lp_http *h = lp_http_create(&o);
+	char *url = url_of(&s, "/");
+	lp_http_response rs;
+	lp_http_response_init(&rs);
+	lp_http_request rq = { "GET", url, NULL, 0, NULL, 0, 0 };
+	CHECK_INT(lp_http_do(h, &rq, &rs), -ETIMEDOUT);
+	CHECK_INT(rs.status, 0);
+	lp_http_response_fini(&rs);
+	lp_http_destroy(h);
+	lp_free(url);
+	srv_stop(&s);
+}
+
 static void test_bad_url(void)
 {
 	lp_http *h = lp_http_create(NULL);
@@ -489,6 +544,8 @@ int main(void)
 	LP_RUN(test_error_status_and_large_body);
 	LP_RUN(test_connection_refused);
 	LP_RUN(test_timeout);
+	LP_RUN(test_redirects);
+	LP_RUN(test_idle_timeout);
 	LP_RUN(test_bad_url);
 	LP_RUN(test_redact);
 	return lp_test_report();
