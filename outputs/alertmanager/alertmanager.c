@@ -326,7 +326,7 @@ static void amout_send(void *inst, void *ws, lp_event *const *evs, size_t n, lp_
 			continue;
 		}
 		if (st == LP_OUT_RETRY && lp_ratelimit_ok(&o->rl_retry, 5000, &supp))
-			lp_warn(COMPONENT, "Output '%s': %s; %zu alert(s) will be retried%s.", o->id,
+			lp_warn(COMPONENT, "Output '%s': %s; %zu alert(s) not delivered there%s.", o->id,
 				reason, na, suppressed_note(note, sizeof(note), supp));
 		for (size_t i = 0; i < na; i++)
 			merge_verdict(w, i, st, reason);

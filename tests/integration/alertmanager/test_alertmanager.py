@@ -257,7 +257,25 @@ output { http { url => "%s/api/v1/alerts" http_method => "post" format => "json"
     check(alert_for("via-seed") is None, "seed block: no alert reaches Alertmanager")
     check("/api/v1/alerts' answered HTTP 4" in err, "seed block: Alertmanager's refusal is logged")
 
-    # 5. Config errors: alertname is required; the v1 API is refused.
+    # 5. Several Alertmanagers (an HA pair): each receives every alert; one of
+    #    them down does not hold the alerts back.
+    ha = '''input { stdin { codec => json_lines } }
+output { alertmanager { url => [ "%s", "%s" ] labels => { "alertname" => "HA" "service" => "%%{service}" } } }'''
+    rc, out, err = run_logpipe(LP, ha % (AM_URL, hook.url("/peer")),
+                               [{"service": "ha-1"}, {"service": "ha-2"}, {"service": "ha-1"}])
+    check(rc == 0, "HA: logpipe exits 0 (got %s)" % rc)
+    peer = [a for r in hook.on("/peer/api/v2/alerts") for a in json.loads(r["body"])]
+    check(sorted(a["labels"]["service"] for a in peer) == ["ha-1", "ha-2"],
+          "HA: the second Alertmanager got every alert, identical ones merged (%s)"
+          % [a["labels"] for a in peer])
+    check(alert_for("ha-1") is not None and alert_for("ha-2") is not None,
+          "HA: the first Alertmanager got every alert")
+    dead = "http://127.0.0.1:%d" % free_port()
+    rc, out, err = run_logpipe(LP, ha % (dead, AM_URL), [{"service": "ha-3"}], timeout=60)
+    check(rc == 0 and alert_for("ha-3") is not None,
+          "HA: delivered through the Alertmanager that is up (rc %s)" % rc)
+
+    # 6. Config errors: alertname is required; the v1 API is refused.
     rc, out, err = run_logpipe(LP, """input { stdin {} } output { alertmanager {
         url => "%s" labels => { "service" => "x" } } }""" % AM_URL, [], timeout=30)
     check(rc == 1 and "alertname" in err, "config: alertname is required")
