@@ -341,7 +341,9 @@ static void add_fields(const lp_named_tpl *v, size_t n, lp_event *ev, lp_buf *sc
 			json_t *cur = lp_event_get(ev, ref);
 			if (cur && ref->root != LP_FIELD_TIMESTAMP) {
 				/* an existing field becomes an array with the new value appended */
-				json_t *arr = json_is_array(cur) ? json_incref(cur) : json_pack("[O]", cur);
+				/* Ruby's Array(x): nil becomes [] */
+				json_t *arr = json_is_array(cur) ? json_incref(cur)
+					      : json_is_null(cur) ? json_array() : json_pack("[O]", cur);
 				json_array_append_new(arr, val);
 				lp_event_set(ev, ref, arr);
 			} else {

@@ -5,6 +5,8 @@
 #include "pipeline/regex.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct lp_cond {
@@ -147,9 +149,54 @@ static bool values_equal(const json_t *a, const json_t *b)
 	return json_equal((json_t *)a, (json_t *)b);
 }
 
+/* Logstash 8 (EventCondition.valueIsTruthy): false for missing and null, and
+ * for any value whose string form is empty or "false" (false, "", "false"). */
 static bool truthy(const json_t *v)
 {
-	return v && !json_is_null(v) && !json_is_false(v);
+	if (!v || json_is_null(v) || json_is_false(v))
+		return false;
+	if (json_is_string(v))
+		return json_string_length(v) != 0 && strcmp(json_string_value(v), "false") != 0;
+	return true;
+}
+
+static bool is_nil(const json_t *v)
+{
+	return !v || json_is_null(v);
+}
+
+/* Java's toString() equality used by `[field] in [constant list]`: scalars
+ * are compared by their string forms ("1" matches 1, "true" matches true);
+ * integers and floats differ ("1" vs "1.0"). */
+static bool same_string_form(const json_t *a, const json_t *b)
+{
+	if (json_is_string(a) && json_is_string(b))
+		return json_equal((json_t *)a, (json_t *)b);
+	if (json_is_string(b)) {
+		const json_t *t = a;
+		a = b;
+		b = t;
+	}
+	if (json_is_string(a)) {
+		const char *s = json_string_value(a);
+		char buf[64];
+		if (json_is_integer(b)) {
+			snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(b));
+			return strcmp(s, buf) == 0;
+		}
+		if (json_is_real(b)) {
+			char *end = NULL;
+			double d = strtod(s, &end);
+			return *s && end && *end == '\0' && strpbrk(s, ".eE") && d == json_real_value(b);
+		}
+		if (json_is_boolean(b))
+			return strcmp(s, json_is_true(b) ? "true" : "false") == 0;
+		return false;
+	}
+	if (json_is_integer(a) != json_is_integer(b))
+		return false;
+	return json_equal((json_t *)a, (json_t *)b) ||
+	       (json_is_number(a) && json_is_number(b) && json_number_value(a) == json_number_value(b));
 }
 
 static lp_cond_result compare(const lp_cond *c, const json_t *a, const json_t *b, const char **why)
@@ -182,20 +229,26 @@ static lp_cond_result compare(const lp_cond *c, const json_t *a, const json_t *b
 	}
 }
 
-static bool in(const json_t *needle, const json_t *hay)
+/* `needle in hay`, as Logstash 8 evaluates it: substring for two strings,
+ * membership for an array (by string form when the needle is a field and the
+ * array a list of constants), never a hash key. */
+static bool in(const lp_cond *c, const json_t *needle, const json_t *hay)
 {
 	if (!needle || !hay)
 		return false;
 	if (json_is_array(hay)) {
-		for (size_t i = 0; i < json_array_size(hay); i++)
-			if (values_equal(needle, json_array_get(hay, i)))
+		bool by_string = c->l->kind == LP_EX_FIELD && c->r->kind == LP_EX_ARRAY;
+		if (by_string && (json_is_array(needle) || json_is_object(needle) || json_is_null(needle)))
+			return false;
+		for (size_t i = 0; i < json_array_size(hay); i++) {
+			const json_t *e = json_array_get(hay, i);
+			if (by_string ? same_string_form(needle, e) : values_equal(needle, e))
 				return true;
+		}
 		return false;
 	}
 	if (json_is_string(hay) && json_is_string(needle))
 		return strstr(json_string_value(hay), json_string_value(needle)) != NULL;
-	if (json_is_object(hay) && json_is_string(needle))
-		return json_object_get(hay, json_string_value(needle)) != NULL;
 	return false;
 }
 
@@ -276,10 +329,11 @@ lp_cond_result lp_cond_eval(const lp_cond *c, lp_event *ev, const char **why)
 	a = value_of(c->l, ev, &ol);
 	b = value_of(c->r, ev, &or_);
 	switch (c->kind) {
-	case LP_EX_EQ: res = values_equal(a, b); break;
-	case LP_EX_NE: res = !values_equal(a, b); break;
-	case LP_EX_IN: res = in(a, b); break;
-	case LP_EX_NOT_IN: res = !in(a, b); break;
+	/* two missing (or null) fields are equal: Objects.equals(null, null) */
+	case LP_EX_EQ: res = (is_nil(a) && is_nil(b)) || values_equal(a, b); break;
+	case LP_EX_NE: res = !((is_nil(a) && is_nil(b)) || values_equal(a, b)); break;
+	case LP_EX_IN: res = in(c, a, b); break;
+	case LP_EX_NOT_IN: res = !in(c, a, b); break;
 	default: res = compare(c, a, b, why); break;
 	}
 	if (ol)

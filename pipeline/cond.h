@@ -1,7 +1,8 @@
 /* cond: compiled conditionals (the expressions of if / else if). Field
  * references and regexes are compiled at load; evaluation reads the event and
  * never modifies it. Semantics (DESIGN.md §1): `if [f]` is false for missing,
- * null or false; equality never fails (`[missing] == 5` is false); an ordering
+ * null, false, "" and "false" (Logstash 8's string-form test); equality never
+ * fails (`[missing] == 5` is false); an ordering
  * comparison with a missing field, a string against a number, or an array
  * cannot be evaluated and yields LP_COND_ERROR; `in` is substring for a string
  * right side and membership for an array. Immutable; thread-safe. */

@@ -77,17 +77,26 @@ static lp_filter_rc fail(const filter_json *f, lp_event *ev, const char *why, co
 static void take_specials(lp_event *ev, json_t *obj)
 {
 	json_t *ts = json_object_get(obj, "@timestamp");
-	if (ts) {
+	if (ts && !json_is_null(ts)) {
 		lp_time t;
 		if (json_is_string(ts) &&
 		    lp_time_parse_iso8601(json_string_value(ts), json_string_length(ts), &t) == 0) {
 			lp_event_set_time(ev, t);
 		} else {
-			json_object_set(ev->data, "_@timestamp", ts);
+			/* Logstash: time becomes now, the original's to_s is kept */
+			json_t *orig = json_is_string(ts) ? json_incref(ts) : NULL;
+			if (!orig) {
+				char *s = json_dumps(ts, JSON_ENCODE_ANY | JSON_COMPACT);
+				orig = json_string(s ? s : "");
+				lp_free(s);
+			}
+			json_object_set_new(ev->data, "_@timestamp", orig);
+			lp_event_set_time(ev, lp_time_now());
 			lp_event_tag(ev, "_timestampparsefailure");
 		}
-		json_object_del(obj, "@timestamp");
 	}
+	if (ts)
+		json_object_del(obj, "@timestamp");
 	json_t *meta = json_object_get(obj, "@metadata");
 	if (meta) {
 		if (json_is_object(meta)) {
@@ -103,7 +112,7 @@ static lp_filter_rc json_filter(void *inst, void *ws, lp_event *ev, lp_event_vec
 {
 	filter_json *f = inst;
 	json_t *src = lp_event_get(ev, f->source);
-	if (!src || json_is_null(src))
+	if (!src || json_is_null(src) || json_is_false(src)) /* Logstash: return unless source */
 		return LP_FILTER_SKIP;
 	if (!json_is_string(src))
 		return fail(f, ev, "the value is not a string", "", 0);

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <wctype.h>
 
 bool mut_conv_parse(const char *name, mut_conv *out)
@@ -251,12 +250,15 @@ static json_t *to_float(const json_t *v, bool eu)
 	return r;
 }
 
-static bool matches_any(const char *s, const char *const *words)
+/* Logstash's TRUE_REGEX and FALSE_REGEX, as written there: Ruby line
+ * anchors and an unescaped dot ("1x0" is true, so is "maybe\nyes"). */
+static lp_regex *true_re, *false_re;
+static pthread_once_t bool_once = PTHREAD_ONCE_INIT;
+
+static void init_bool_regexes(void)
 {
-	for (size_t i = 0; words[i]; i++)
-		if (strcasecmp(s, words[i]) == 0)
-			return true;
-	return false;
+	true_re = lp_regex_compile("(?i)^(true|t|yes|y|1|1.0)$", NULL, 0, NULL);
+	false_re = lp_regex_compile("(?i)^(false|f|no|n|0|0.0)$", NULL, 0, NULL);
 }
 
 json_t *mut_convert(const json_t *v, mut_conv type, bool *unchanged)
@@ -275,15 +277,14 @@ json_t *mut_convert(const json_t *v, mut_conv type, bool *unchanged)
 		return r;
 	}
 	case MUT_CONV_BOOLEAN: {
-		static const char *const yes[] = { "true", "t", "yes", "y", "1", "1.0", NULL };
-		static const char *const no[] = { "false", "f", "no", "n", "0", "0.0", NULL };
+		pthread_once(&bool_once, init_bool_regexes);
 		lp_buf b = LP_BUF_INIT;
 		mut_to_s(v, &b);
 		const char *s = lp_buf_str(&b);
 		json_t *r;
-		if (matches_any(s, yes)) {
+		if (lp_regex_match(true_re, s, b.len)) {
 			r = json_true();
-		} else if (!*s || matches_any(s, no)) {
+		} else if (!*s || lp_regex_match(false_re, s, b.len)) {
 			r = json_false();
 		} else {
 			*unchanged = true;

@@ -47,7 +47,9 @@ static void test_truthiness(void)
 	CHECK_INT(eval("[a]", "{}"), F);
 	CHECK_INT(eval("[a]", "{\"a\":null}"), F);
 	CHECK_INT(eval("[a]", "{\"a\":false}"), F);
-	CHECK_INT(eval("[a]", "{\"a\":\"\"}"), T);   /* Ruby: "" is truthy */
+	CHECK_INT(eval("[a]", "{\"a\":\"\"}"), F);   /* Logstash 8 valueIsTruthy: "" is false */
+	CHECK_INT(eval("[a]", "{\"a\":\"false\"}"), F);
+	CHECK_INT(eval("[a]", "{\"a\":[]}"), T);
 	CHECK_INT(eval("[a]", "{\"a\":0}"), T);
 	CHECK_INT(eval("![a]", "{}"), T);
 	CHECK_INT(eval("[a][b]", "{\"a\":{\"b\":2}}"), T);
