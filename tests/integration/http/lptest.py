@@ -7,6 +7,7 @@ import gzip
 import http.server
 import json
 import os
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -56,7 +57,7 @@ class Recorder:
     last one repeats); a path with auth=(user, password) answers 401 without
     those credentials. Unknown paths answer 200 "ok"."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.lock = threading.Lock()
         self.requests = []
         self.rules = {}
@@ -109,12 +110,18 @@ class Recorder:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.scheme = "http"
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     def url(self, path):
-        return "http://127.0.0.1:%d%s" % (self.port, path)
+        return "%s://127.0.0.1:%d%s" % (self.scheme, self.port, path)
 
     def script(self, path, answers):
         with self.lock:
@@ -162,3 +169,14 @@ def binary_from_argv():
         print("usage: %s LOGPIPE_BINARY" % sys.argv[0])
         sys.exit(2)
     return os.path.abspath(sys.argv[1])
+
+
+def self_signed_cert(directory):
+    """Makes a self-signed certificate for 127.0.0.1 with the openssl command;
+    returns (certfile, keyfile)."""
+    cert = os.path.join(directory, "cert.pem")
+    key = os.path.join(directory, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    return cert, key

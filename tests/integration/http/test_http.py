@@ -8,7 +8,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lptest import Recorder, check, finish, run_logpipe, show, binary_from_argv  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+from lptest import (Recorder, check, finish, run_logpipe, show, binary_from_argv,  # noqa: E402
+                    logpipe_args, self_signed_cert, wait_until)
 
 LP = binary_from_argv()
 srv = Recorder()
@@ -196,6 +199,37 @@ check(rc == 1 and "http_method" in err, "config: http_method is required")
 rc, out, err = run_logpipe(LP, pipeline("""http { url => "%s" http_method => "post" format => "message" }"""
                                         % srv.url("/x")), [], timeout=30)
 check(rc == 1 and "message" in err, "config: format message needs message")
+
+# 13. TLS: trusted through ssl_certificate_authorities, or not verified with
+#     ssl_verification_mode none; an untrusted certificate is retried (the
+#     event waits) with the reason logged.
+tmp = tempfile.mkdtemp(prefix="lp-http-tls-")
+cert, key = self_signed_cert(tmp)
+tls = Recorder(tls=(cert, key))
+run("tls ca", """http { url => "%s" http_method => "post" ssl_certificate_authorities => ["%s"] }"""
+    % (tls.url("/ca"), cert), events=EVENTS[:1])
+check(len(tls.on("/ca")) == 1, "tls: delivered with the CA file")
+run("tls none", """http { url => "%s" http_method => "post" ssl_verification_mode => "none" }"""
+    % tls.url("/none"), events=EVENTS[:1])
+check(len(tls.on("/none")) == 1, "tls: delivered without verification")
+errlog = os.path.join(tmp, "untrusted.err")
+with open(errlog, "wb") as ef:
+    p = subprocess.Popen(logpipe_args(LP, pipeline("""http { url => "%s" http_method => "post" }"""
+                                                   % tls.url("/untrusted")), tmp),
+                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=ef)
+    p.stdin.write((json.dumps(EVENTS[0]) + "\n").encode())
+    p.stdin.close()
+
+    def logged():
+        with open(errlog, errors="replace") as f:
+            return "certificate" in f.read()
+
+    wait_until(logged, 30, "the certificate failure to be logged")
+    check(p.poll() is None, "tls: an untrusted certificate is retried, not dropped")
+    p.kill()
+    p.wait()
+check(len(tls.on("/untrusted")) == 0, "tls: nothing was sent to the untrusted server")
+tls.stop()
 
 srv.stop()
 finish()
