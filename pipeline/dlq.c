@@ -116,7 +116,8 @@ static int scan(lp_dlq *q)
 		push_segment(q, seq, (uint64_t)st.st_size);
 	}
 	closedir(d);
-	qsort(q->segs, q->n_segs, sizeof(*q->segs), seg_cmp);
+	if (q->n_segs > 1)
+		qsort(q->segs, q->n_segs, sizeof(*q->segs), seg_cmp);
 	q->next_seq = q->n_segs ? q->segs[q->n_segs - 1].seq + 1 : 1;
 	return 0;
 }
