@@ -5,6 +5,7 @@
 # CPU-second of the logpipe process, and its peak RSS.
 #
 #   bench/es.sh [BUILD_DIR] [EVENTS] [WORKERS]
+#   ES_BENCH_FILTERS=0 bench/es.sh ...   the output alone (no filter block)
 #
 # Defaults: build 500000 (cores). The events are Filebeat-shaped payment logs
 # from bench/payment_gen.py, read from a file on stdin (json_lines); the
@@ -30,8 +31,12 @@ trap cleanup EXIT
 
 cc -O2 -o "$T/es_sink" bench/es_sink.c -lz -pthread
 python3 bench/payment_gen.py "$N" > "$T/events.jsonl"
-awk '/^filter \{/,/^\}/' examples/payment/pipeline.conf > "$T/filter.conf"
-[ -s "$T/filter.conf" ] || { echo "no filter block in examples/payment/pipeline.conf"; exit 1; }
+if [ "${ES_BENCH_FILTERS:-1}" = 0 ]; then
+	: > "$T/filter.conf"
+else
+	awk '/^filter \{/,/^\}/' examples/payment/pipeline.conf > "$T/filter.conf"
+	[ -s "$T/filter.conf" ] || { echo "no filter block in examples/payment/pipeline.conf"; exit 1; }
+fi
 
 "$T/es_sink" 0 > "$T/port" &
 SINK_PID=$!
@@ -43,7 +48,7 @@ done
 PORT=$(cat "$T/port")
 
 bytes=$(wc -c < "$T/events.jsonl")
-echo "events: $N ($((bytes / N)) B/event mean), workers: $WORKERS, batch 125"
+echo "events: $N ($((bytes / N)) B/event mean), workers: $WORKERS, batch 125, filters: $([ -s "$T/filter.conf" ] && echo payment || echo none)"
 printf '%-10s %12s %16s %10s %10s %12s\n' gzip events/s events/CPU-s "CPU s" "RSS MiB" "wire MiB"
 for level in 1 0; do
 	{
