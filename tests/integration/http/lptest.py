@@ -142,11 +142,13 @@ def logpipe_args(binary, config, data_dir, workers=1):
             "--path.data", data_dir]
 
 
-def run_logpipe(binary, config, events, timeout=120, workers=1, extra=()):
+def run_logpipe(binary, config, events, timeout=120, workers=1, extra=(), data_dir=None):
     """Runs logpipe over the events (dicts, sent as JSON lines on stdin) until
-    it exits. Returns (exit code, stdout, stderr); exit code None on timeout."""
+    it exits. Returns (exit code, stdout, stderr); exit code None on timeout.
+    path.data is data_dir, or a temporary directory removed afterwards."""
     stdin = "".join(json.dumps(e) + "\n" for e in events)
-    with tempfile.TemporaryDirectory(prefix="lp-http-data-") as data_dir:
+    with tempfile.TemporaryDirectory(prefix="lp-http-data-") as tmp_dir:
+        data_dir = data_dir or tmp_dir
         args = logpipe_args(binary, config, data_dir, workers) + list(extra)
         try:
             p = subprocess.run(args, input=stdin.encode(), capture_output=True, timeout=timeout)

@@ -8,6 +8,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 from lptest import (Recorder, check, finish, run_logpipe, show, binary_from_argv,  # noqa: E402
@@ -230,6 +231,29 @@ with open(errlog, "wb") as ef:
     p.wait()
 check(len(tls.on("/untrusted")) == 0, "tls: nothing was sent to the untrusted server")
 tls.stop()
+
+# 14. With the dead-letter queue enabled, a rejected event is kept there with
+#     the status and the response body as the reason.
+srv.script("/dlq", [(422, "unprocessable: amount must be positive")])
+dlq_data = os.path.join(tmp, "data")
+rc, out, err = run_logpipe(LP, pipeline("""http { id => "hook" url => "%s" http_method => "post" }"""
+                                        % srv.url("/dlq")), EVENTS[:1], timeout=60,
+                           extra=("--dead_letter_queue.enable", "true"), data_dir=dlq_data)
+check(rc == 0, "dlq: logpipe exits 0 (got %s)" % rc)
+entries = []
+qdir = os.path.join(dlq_data, "dead_letter_queue", "main")
+for name in sorted(os.listdir(qdir)) if os.path.isdir(qdir) else []:
+    if name.endswith(".log"):
+        with open(os.path.join(qdir, name)) as f:
+            entries += [json.loads(line) for line in f if line.strip()]
+check(len(entries) == 1, "dlq: one entry (got %d)" % len(entries))
+if entries:
+    e = entries[0]
+    check(e.get("plugin_type") == "http" and e.get("plugin_id") == "hook", "dlq: the plugin is named")
+    check("422" in e.get("reason", "") and "amount must be positive" in e.get("reason", ""),
+          "dlq: the reason has the status and the body (%r)" % e.get("reason"))
+    check(e.get("event", {}).get("id") == "e1", "dlq: the original event is kept")
+shutil.rmtree(tmp, ignore_errors=True)
 
 srv.stop()
 finish()
