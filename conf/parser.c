@@ -502,6 +502,38 @@ static lp_ast_value *parse_value(parser *p, const char *what)
 
 /* ---- plugins ---- */
 
+/* After an error inside a plugin's braces (inside: the number of open
+ * blocks there), skips to the next "name =>" or to the plugin's closing '}',
+ * so that the options after a bad one are still checked. Returns false when
+ * the plugin cannot go on (end of file, a new section). */
+static bool resync_attr(parser *p, size_t inside)
+{
+	for (;;) {
+		if (p->dead || p->unwind || p->n_open < inside)
+			return false;
+		lp_token t = peek(p, LP_LEX_REGEX);
+		if (t.kind == LP_TOK_EOF)
+			return false;
+		if (p->n_open == inside) {
+			if (t.kind == LP_TOK_RBRACE)
+				return true;
+			if (section_inside(p, &t))
+				return false;
+			if (t.kind == LP_TOK_STRING || (t.kind == LP_TOK_WORD && lp_word_is_name(t.text, t.len))) {
+				/* "name =>", or a name first on its line (not a plugin) */
+				lp_lexer copy = p->lx;
+				lp_lexer_next(&copy, 0);
+				lp_tok_kind next = lp_lexer_peek(&copy, 0).kind;
+				bool first;
+				line_indent(p->file, t.off, &first);
+				if (next == LP_TOK_ARROW || (first && next != LP_TOK_LBRACE))
+					return true;
+			}
+		}
+		take(p, LP_LEX_REGEX);
+	}
+}
+
 /* After the plugin name: "{" attributes "}". kind labels messages ("filter",
  * "codec"). Takes ownership of name. On error, recovers past the block and
  * returns NULL. */
@@ -525,6 +557,7 @@ static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, cha
 	}
 	take(p, 0);
 	label_top(p, lp_asprintf("%s '%s'", kind, name));
+	size_t inside = p->n_open;
 	bool after_value = false;
 	for (;;) {
 		t = peek(p, 0);
@@ -538,6 +571,12 @@ static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, cha
 		}
 		if (section_inside(p, &t))
 			goto fail;
+		if (t.kind == LP_TOK_COMMA && after_value) {
+			err(p, t.span, "options are separated by whitespace, not ','");
+			take(p, 0);
+			after_value = false;
+			continue;
+		}
 		bool valid_name = t.kind == LP_TOK_STRING ||
 				  (t.kind == LP_TOK_WORD && lp_word_is_name(t.text, t.len));
 		if (!valid_name) {
@@ -547,7 +586,11 @@ static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, cha
 			else if (!(t.kind == LP_TOK_BAD && t.unterminated))
 				err(p, t.span, "expected an option name or '}' in %s '%s', got %s", kind,
 				    name, tok_show(&t, buf, sizeof(buf)));
-			goto fail;
+			take(p, LP_LEX_REGEX);
+			if (!resync_attr(p, inside))
+				goto fail;
+			after_value = false;
+			continue;
 		}
 		take(p, 0);
 		char *aname = name_text(p, &t);
@@ -565,9 +608,15 @@ static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, cha
 				err(p, t.span, "'if' is not allowed inside %s '%s': is a '}' missing before it?",
 				    kind, name);
 				note_suspect(p);
-			} else
+			} else {
 				err(p, arrow.span, "expected '=>' after option '%s', got %s", aname,
 				    tok_show(&arrow, buf, sizeof(buf)));
+				lp_free(aname);
+				if (!resync_attr(p, inside))
+					goto fail;
+				after_value = false;
+				continue;
+			}
 			lp_free(aname);
 			goto fail;
 		}
@@ -577,7 +626,10 @@ static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, cha
 		lp_free(what);
 		if (!v) {
 			lp_free(aname);
-			goto fail;
+			if (!resync_attr(p, inside))
+				goto fail;
+			after_value = false;
+			continue;
 		}
 		lp_ast_attr *a = lp_calloc(1, sizeof(*a));
 		a->name = aname;

@@ -412,7 +412,50 @@ static void test_recovery(void)
 	lp_diag *d = lp_diag_create();
 	lp_ast_config *c = cu_parse(text, d);
 	char *r = cu_render(c);
-	CHECK_STR(r, "input: | filter: mutate{add_field=>{\"a\"=>\"b\" \"c\"=>\"d\"}} | output: stdout{}");
+	CHECK_STR(r, "input: stdin{} | filter: mutate{add_field=>{\"a\"=>\"b\" \"c\"=>\"d\"}} json{} | output: stdout{}");
+	free(r);
+	lp_ast_config_destroy(c);
+	lp_diag_destroy(d);
+}
+
+static void test_recovery_inside_plugin(void)
+{
+	/* every bad option of one plugin is reported; the good ones are kept */
+	const char *text =
+		"filter {\n"
+		"  m {\n"
+		"    a => x\n"
+		"    b = \"ok\"\n"
+		"    c => [1, 2\n"
+		"    d => { \"k\" 1 }\n"
+		"    e => \"kept\", f => \"also\"\n"
+		"    g.h => 1\n"
+		"    i => \"last\"\n"
+		"  }\n"
+		"}\n";
+	CHECK_OWNED_STR(cu_parse_errors(text),
+			"t.conf:3:10: error: invalid bareword 'x': write it as a string, \"x\"\n"
+			"    a => x\n"
+			"         ^\n"
+			"t.conf:4:7: error: expected '=>' after option 'b', got '='\n"
+			"    b = \"ok\"\n"
+			"      ^\n"
+			"t.conf:6:5: error: expected ',' or ']' in array, got 'd'\n"
+			"    d => { \"k\" 1 }\n"
+			"    ^\n"
+			"t.conf:6:16: error: expected '=>' after hash key 'k', got '1'\n"
+			"    d => { \"k\" 1 }\n"
+			"               ^\n"
+			"t.conf:7:16: error: options are separated by whitespace, not ','\n"
+			"    e => \"kept\", f => \"also\"\n"
+			"               ^\n"
+			"t.conf:8:5: error: invalid option name 'g.h' in filter 'm'\n"
+			"    g.h => 1\n"
+			"    ^~~\n");
+	lp_diag *d = lp_diag_create();
+	lp_ast_config *c = cu_parse(text, d);
+	char *r = cu_render(c);
+	CHECK_STR(r, "filter: m{e=>\"kept\" f=>\"also\" i=>\"last\"}");
 	free(r);
 	lp_ast_config_destroy(c);
 	lp_diag_destroy(d);
@@ -567,6 +610,7 @@ int main(void)
 	LP_RUN(test_errors_eof);
 	LP_RUN(test_errors_conditions);
 	LP_RUN(test_recovery);
+	LP_RUN(test_recovery_inside_plugin);
 	LP_RUN(test_tabs_and_utf8_carets);
 	LP_RUN(test_missing_brace_recovery);
 	LP_RUN(test_mutations);
