@@ -257,7 +257,11 @@ static void test_closed_stdout_rejects_without_sigpipe(void)
 	lp_event *evs[2] = { test_event("{\"n\":1}"), test_event("{\"n\":2}") };
 	lp_out_result res[2];
 	o.def->send(o.inst, ws, evs, 2, res); /* SIGPIPE's default action would end the test here */
-	o.def->send(o.inst, ws, evs, 2, res);
+	for (int i = 0; i < 2; i++) {
+		CHECK_INT(res[i].status, LP_OUT_REJECTED);
+		lp_free(res[i].reason);
+	}
+	o.def->send(o.inst, ws, evs, 2, res); /* and again: still rejected, still alive */
 	dup2(saved, 1);
 	close(saved);
 	for (int i = 0; i < 2; i++) {
