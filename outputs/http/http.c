@@ -60,6 +60,7 @@ typedef struct httpout_ws {
 	lp_http *http;
 	lp_buf body, url, scratch, hvals;
 	lp_http_header *hdrs; /* n_headers + 1 */
+	size_t *hoffs;        /* n_headers: value offsets in hvals */
 	lp_http_response resp;
 } httpout_ws;
 
@@ -290,6 +291,7 @@ static void *httpout_worker_create(void *inst)
 	lp_buf_init(&w->scratch);
 	lp_buf_init(&w->hvals);
 	w->hdrs = lp_calloc(o->n_headers + 1, sizeof(*w->hdrs));
+	w->hoffs = lp_calloc(o->n_headers + 1, sizeof(*w->hoffs));
 	lp_http_response_init(&w->resp);
 	return w;
 }
@@ -305,6 +307,7 @@ static void httpout_worker_destroy(void *inst, void *ws)
 	lp_buf_fini(&w->scratch);
 	lp_buf_fini(&w->hvals);
 	lp_free(w->hdrs);
+	lp_free(w->hoffs);
 	lp_http_response_fini(&w->resp);
 	lp_free(w);
 }
@@ -339,7 +342,7 @@ static void write_body(const httpout *o, httpout_ws *w, lp_event *ev, lp_buf *ou
 static size_t build_headers(const httpout *o, httpout_ws *w, lp_event *ev)
 {
 	size_t n = 0;
-	size_t *offs = lp_calloc(o->n_headers + 1, sizeof(*offs));
+	size_t *offs = w->hoffs;
 	lp_buf_reset(&w->hvals);
 	for (size_t i = 0; i < o->n_headers; i++) {
 		offs[i] = w->hvals.len;
@@ -368,7 +371,6 @@ static size_t build_headers(const httpout *o, httpout_ws *w, lp_event *ev)
 		w->hdrs[n].value = o->content_type;
 		n++;
 	}
-	lp_free(offs);
 	return n;
 }
 
@@ -413,7 +415,7 @@ static const char *suppressed_note(char *buf, size_t len, long long supp)
 static void classify(httpout *o, httpout_ws *w, int rc, const char *url, size_t n_events,
 		     lp_out_result *res)
 {
-	char *safe_url = lp_http_redact_url(url);
+	char *safe_url = NULL;
 	long status = w->resp.status;
 	long long supp = 0;
 	char note[64];
@@ -421,11 +423,14 @@ static void classify(httpout *o, httpout_ws *w, int rc, const char *url, size_t 
 	res->reason = NULL;
 	if (rc == 0 && ((status >= 200 && status <= 299) ||
 			has_code(o->ignorable, o->n_ignorable, status))) {
-		if (status < 200 || status > 299)
+		if ((status < 200 || status > 299) && lp_log_enabled(LP_LOG_DEBUG)) {
+			safe_url = lp_http_redact_url(url);
 			lp_debug(COMPONENT, "Output '%s': %s '%s' answered %ld, an ignorable code.", o->id,
 				 o->method, safe_url, status);
+		}
 		goto done;
 	}
+	safe_url = lp_http_redact_url(url);
 	bool transport = rc != 0;
 	bool retryable = (transport && rc != LP_EINVAL) ||
 			 (!transport && has_code(o->retryable, o->n_retryable, status));
