@@ -325,7 +325,11 @@ static void amout_send(void *inst, void *ws, lp_event *const *evs, size_t n, lp_
 			}
 			continue;
 		}
-		if (st == LP_OUT_RETRY && lp_ratelimit_ok(&o->rl_retry, 5000, &supp))
+		/* A failure is reported here when the alerts may still be delivered
+		 * elsewhere (retries, other Alertmanagers of a pair); final
+		 * rejections are reported per alert below. */
+		if ((st == LP_OUT_RETRY || (st == LP_OUT_REJECTED && o->n_urls > 1)) &&
+		    lp_ratelimit_ok(&o->rl_retry, 5000, &supp))
 			lp_warn(COMPONENT, "Output '%s': %s; %zu alert(s) not delivered there%s.", o->id,
 				reason, na, suppressed_note(note, sizeof(note), supp));
 		for (size_t i = 0; i < na; i++)
