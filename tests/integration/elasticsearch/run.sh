@@ -95,6 +95,9 @@ CONF
 	if [ $rc != 0 ]; then
 		echo "FAIL [$name]: logpipe exited $rc"; tail -n 20 "$WORK/$name.log"; FAILED=1
 	fi
+	if grep -qE "Sanitizer|runtime error" "$WORK/$name.log"; then
+		echo "FAIL [$name]: sanitizer report"; grep -m5 -E "Sanitizer|runtime error" "$WORK/$name.log"; FAILED=1
+	fi
 	if ! grep -q "stopped" "$WORK/$name.log"; then
 		echo "FAIL [$name]: logpipe did not report a drained stop"; FAILED=1
 	fi
