@@ -1089,23 +1089,55 @@ static bool parse_block(parser *p, lp_section_kind kind, lp_ast_branch *b, const
 	return true;
 }
 
-static lp_ast_branch *parse_branch(parser *p, lp_section_kind kind, const lp_token *kw, bool has_cond,
-				   const char *label)
+/* After a bad condition: skips to the '{' of the branch at this level.
+ * Returns false when there is none (end of file, a '}' or a new section). */
+static bool skip_to_block(parser *p)
 {
+	size_t depth = p->n_open;
+	for (;;) {
+		if (p->dead || p->unwind)
+			return false;
+		lp_token t = peek(p, TF_COND);
+		if (t.kind == LP_TOK_EOF)
+			return false;
+		if (p->n_open == depth) {
+			if (t.kind == LP_TOK_LBRACE)
+				return true;
+			if (t.kind == LP_TOK_RBRACE || section_inside(p, &t))
+				return false;
+		}
+		take(p, TF_COND);
+	}
+}
+
+/* One branch: [condition] "{" statements "}". Returns NULL on error; then
+ * *consumed tells whether its block was still parsed (so that errors in the
+ * body are reported and the chain can go on). */
+static lp_ast_branch *parse_branch(parser *p, lp_section_kind kind, const lp_token *kw, bool has_cond,
+				   const char *label, bool *consumed)
+{
+	*consumed = false;
 	lp_ast_branch *b = lp_calloc(1, sizeof(*b));
 	b->span = kw->span;
+	bool cond_ok = true;
 	if (has_cond) {
 		lp_token t = peek(p, TF_COND);
 		if (t.kind == LP_TOK_LBRACE) {
 			err(p, t.span, "expected a condition after '%s', got '{'", label);
-			goto fail;
+			cond_ok = false;
+		} else {
+			b->cond = parse_condition(p, false);
+			cond_ok = b->cond != NULL;
+			if (!cond_ok && !skip_to_block(p))
+				goto fail;
 		}
-		b->cond = parse_condition(p, false);
-		if (!b->cond)
-			goto fail;
 	}
 	if (!parse_block(p, kind, b, label))
 		goto fail;
+	if (!cond_ok) {
+		*consumed = true;
+		goto fail;
+	}
 	return b;
 fail:
 	lp_ast_expr_destroy(b->cond);
@@ -1116,7 +1148,9 @@ fail:
 	return NULL;
 }
 
-/* if ... (else if ...)* (else ...)? ; the "if" is the next token. */
+/* if ... (else if ...)* (else ...)? ; the "if" is the next token. A branch
+ * with a bad condition is still parsed for the errors in its body, and the
+ * whole statement is dropped. */
 static lp_ast_stmt *parse_if(parser *p, lp_section_kind kind)
 {
 	size_t depth = p->n_open;
@@ -1125,11 +1159,16 @@ static lp_ast_stmt *parse_if(parser *p, lp_section_kind kind)
 	s->kind = LP_STMT_IF;
 	s->span = kw.span;
 	size_t cap = 0;
-	lp_ast_branch *b = parse_branch(p, kind, &kw, true, "if");
-	if (!b)
+	bool ok = true, consumed;
+	lp_ast_branch *b = parse_branch(p, kind, &kw, true, "if", &consumed);
+	if (!b && !consumed)
 		goto fail;
-	LP_GROW(s->branches, cap, 1);
-	s->branches[s->n_branches++] = b;
+	if (b) {
+		LP_GROW(s->branches, cap, 1);
+		s->branches[s->n_branches++] = b;
+	} else {
+		ok = false;
+	}
 	for (;;) {
 		lp_token t = peek(p, 0);
 		if (!is_word(&t, "else"))
@@ -1139,13 +1178,21 @@ static lp_ast_stmt *parse_if(parser *p, lp_section_kind kind)
 		bool elif = is_word(&n, "if");
 		if (elif)
 			take(p, 0);
-		b = parse_branch(p, kind, &t, elif, elif ? "else if" : "else");
-		if (!b)
+		b = parse_branch(p, kind, &t, elif, elif ? "else if" : "else", &consumed);
+		if (!b && !consumed)
 			goto fail;
-		LP_GROW(s->branches, cap, s->n_branches + 1);
-		s->branches[s->n_branches++] = b;
+		if (b) {
+			LP_GROW(s->branches, cap, s->n_branches + 1);
+			s->branches[s->n_branches++] = b;
+		} else {
+			ok = false;
+		}
 		if (!elif)
 			break;
+	}
+	if (!ok) {
+		lp_ast_stmt_destroy(s);
+		return NULL;
 	}
 	return s;
 fail:

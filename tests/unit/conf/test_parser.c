@@ -461,6 +461,45 @@ static void test_recovery_inside_plugin(void)
 	lp_diag_destroy(d);
 }
 
+static void test_recovery_in_branches(void)
+{
+	/* a bad condition does not hide the errors in its body or in the chain */
+	const char *text =
+		"filter {\n"
+		"  if [a] AND [b] { m { x => y } }\n"
+		"  else if (([c]) { n { } }\n"
+		"  else { o { p => q } }\n"
+		"  if { } else { r { s => t } }\n"
+		"  ok { }\n"
+		"}\n";
+	CHECK_OWNED_STR(cu_parse_errors(text),
+			"t.conf:2:10: error: unknown operator 'AND': operators are lower-case, use 'and'\n"
+			"  if [a] AND [b] { m { x => y } }\n"
+			"         ^~~\n"
+			"t.conf:2:29: error: invalid bareword 'y': write it as a string, \"y\"\n"
+			"  if [a] AND [b] { m { x => y } }\n"
+			"                            ^\n"
+			"t.conf:3:18: error: expected a boolean operator (and, or, xor, nand) or ')', got '{'\n"
+			"  else if (([c]) { n { } }\n"
+			"                 ^\n"
+			"t.conf:4:19: error: invalid bareword 'q': write it as a string, \"q\"\n"
+			"  else { o { p => q } }\n"
+			"                  ^\n"
+			"t.conf:5:6: error: expected a condition after 'if', got '{'\n"
+			"  if { } else { r { s => t } }\n"
+			"     ^\n"
+			"t.conf:5:26: error: invalid bareword 't': write it as a string, \"t\"\n"
+			"  if { } else { r { s => t } }\n"
+			"                         ^\n");
+	lp_diag *d = lp_diag_create();
+	lp_ast_config *c = cu_parse(text, d);
+	char *r = cu_render(c);
+	CHECK_STR(r, "filter: ok{}");
+	free(r);
+	lp_ast_config_destroy(c);
+	lp_diag_destroy(d);
+}
+
 static void test_tabs_and_utf8_carets(void)
 {
 	CHECK_OWNED_STR(cu_parse_errors("filter {\n\tm { \"é\" => x }\n}"),
@@ -611,6 +650,7 @@ int main(void)
 	LP_RUN(test_errors_conditions);
 	LP_RUN(test_recovery);
 	LP_RUN(test_recovery_inside_plugin);
+	LP_RUN(test_recovery_in_branches);
 	LP_RUN(test_tabs_and_utf8_carets);
 	LP_RUN(test_missing_brace_recovery);
 	LP_RUN(test_mutations);
