@@ -102,7 +102,7 @@ struct beats_server {
 	int64_t listen_paused_until;
 	lp_source *src;
 	atomic_bool stopping;
-	beats_conn *conns;
+	beats_conn *conns, *conns_tail; /* live connections */
 	size_t n_conns, n_paused;
 	lp_ratelimit rl_conn;          /* accept failures */
 	lp_net_burst close_log;        /* connection closing lines */

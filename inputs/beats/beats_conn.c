@@ -22,6 +22,32 @@
 
 static void conn_read(beats_conn *c);
 
+/* ---- the server's list of live connections ---- */
+
+static void list_unlink(beats_server *srv, beats_conn *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		srv->conns_tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void list_append(beats_server *srv, beats_conn *c)
+{
+	c->next = NULL;
+	c->prev = srv->conns_tail;
+	if (srv->conns_tail)
+		srv->conns_tail->next = c;
+	else
+		srv->conns = c;
+	srv->conns_tail = c;
+}
+
 /* ---- references ---- */
 
 static void conn_retain(beats_conn *c)
@@ -263,13 +289,7 @@ void beats_conn_close(beats_conn *c, const char *reason)
 	lp_loop_del(srv->loop, &c->watch);
 	lp_stream_close(&c->s);
 	c->state = CONN_CLOSED;
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		srv->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	c->prev = c->next = NULL;
+	list_unlink(srv, c);
 	srv->n_conns--;
 
 	conn_drop_pending(c);
@@ -329,14 +349,20 @@ void beats_conn_retry_paused(beats_server *srv)
 {
 	if (!srv->n_paused)
 		return;
+	/* a connection that got room moves to the end of the list, so that the
+	 * others get the next room first */
+	size_t n = srv->n_conns;
 	beats_conn *c = srv->conns;
-	while (c) {
+	for (size_t k = 0; k < n && c; k++) {
 		beats_conn *next = c->next;
 		if (c->paused) {
 			conn_retain(c);
-			if (conn_push(c) && !c->paused && c->state == CONN_OPEN &&
-			    lp_stream_pending(&c->s))
-				conn_read(c);
+			if (conn_push(c) && !c->paused && c->state == CONN_OPEN) {
+				list_unlink(srv, c);
+				list_append(srv, c);
+				if (lp_stream_pending(&c->s))
+					conn_read(c);
+			}
 			conn_release(c);
 		}
 		c = next;
@@ -621,10 +647,7 @@ void beats_conn_accept_all(beats_server *srv)
 			lp_free(c);
 			continue;
 		}
-		c->next = srv->conns;
-		if (srv->conns)
-			srv->conns->prev = c;
-		srv->conns = c;
+		list_append(srv, c);
 		srv->n_conns++;
 		lp_debug("beats", "Input '%s' accepted a connection from %s:%d.", srv->id, c->s.peer_ip,
 			 c->s.peer_port);

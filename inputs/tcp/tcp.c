@@ -58,7 +58,7 @@ typedef struct tcp_server {
 	int64_t listen_paused_until;
 	lp_source *src;
 	atomic_bool stopping;
-	tcp_conn *conns;
+	tcp_conn *conns, *conns_tail;
 	size_t n_conns, n_paused;
 	char *rbuf;
 	lp_ratelimit rl;          /* accept failures */
@@ -189,6 +189,30 @@ static void tcp_destroy(void *inst)
 
 /* ---- connections ---- */
 
+static void list_unlink(tcp_server *srv, tcp_conn *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		srv->conns_tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void list_append(tcp_server *srv, tcp_conn *c)
+{
+	c->next = NULL;
+	c->prev = srv->conns_tail;
+	if (srv->conns_tail)
+		srv->conns_tail->next = c;
+	else
+		srv->conns = c;
+	srv->conns_tail = c;
+}
+
 static void set_paused(tcp_conn *c, bool paused)
 {
 	if (c->paused == paused)
@@ -235,12 +259,7 @@ static void conn_close(tcp_conn *c, const char *reason)
 	lp_loop_del(srv->loop, &c->watch);
 	lp_stream_close(&c->s);
 	c->state = TCP_CLOSED;
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		srv->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	list_unlink(srv, c);
 	srv->n_conns--;
 	lp_event_vec_fini(&c->pending);
 	lp_decoder_destroy(c->dec);
@@ -389,10 +408,7 @@ static void accept_all(tcp_server *srv)
 			lp_free(c);
 			continue;
 		}
-		c->next = srv->conns;
-		if (srv->conns)
-			srv->conns->prev = c;
-		srv->conns = c;
+		list_append(srv, c);
 		srv->n_conns++;
 	}
 }
@@ -420,10 +436,19 @@ static void retry_paused(tcp_server *srv)
 {
 	if (!srv->n_paused)
 		return;
-	for (tcp_conn *c = srv->conns, *next; c; c = next) {
-		next = c->next;
-		if (c->paused && conn_push(c) && !c->paused && lp_stream_pending(&c->s))
-			conn_read(c);
+	/* a connection that got room moves to the end of the list, so that the
+	 * others get the next room first */
+	size_t n = srv->n_conns;
+	tcp_conn *c = srv->conns;
+	for (size_t k = 0; k < n && c; k++) {
+		tcp_conn *next = c->next;
+		if (c->paused && conn_push(c) && !c->paused) {
+			list_unlink(srv, c);
+			list_append(srv, c);
+			if (lp_stream_pending(&c->s))
+				conn_read(c);
+		}
+		c = next;
 	}
 }
 
