@@ -27,6 +27,7 @@ struct lp_worker {
 
 static lp_ratelimit cond_warn_rl;
 static lp_ratelimit retry_warn_rl;
+static lp_ratelimit failed_rl;
 
 lp_worker *lp_worker_create(const lp_worker_env *env, int index)
 {
@@ -169,12 +170,18 @@ static void sleep_ms(long ms)
 		;
 }
 
+/* Counts and logs an event an output did not deliver. Every such event is
+ * logged with its reason; a burst is condensed to about ten lines a second,
+ * each saying how many similar ones were not printed. */
 static void finish_failed(lp_worker *w, const lp_node *n, lp_event *ev, lp_out_result *r)
 {
 	const char *reason = r->reason ? r->reason : "no reason given";
+	long long suppressed = 0;
 	if (r->status == LP_OUT_DROPPED) {
 		w->t_dropped_output++;
-		lp_warn("pipeline", "Output '%s' dropped an event: %s.", n->id, reason);
+		if (lp_ratelimit_ok(&failed_rl, 100, &suppressed))
+			lp_warn("pipeline", "Output '%s' dropped an event: %s (%lld more not shown).", n->id, reason,
+				suppressed);
 	} else {
 		w->t_rejected++;
 		int rc = w->env.dlq ? lp_dlq_append(w->env.dlq, ev, n->def->name, n->id, reason) : -1;
@@ -182,9 +189,10 @@ static void finish_failed(lp_worker *w, const lp_node *n, lp_event *ev, lp_out_r
 			w->t_dlq++;
 			lp_debug("pipeline", "Output '%s' rejected an event (%s); it was written to the dead-letter queue.",
 				 n->id, reason);
-		} else {
-			lp_error("pipeline", "Output '%s' rejected an event permanently: %s.%s", n->id, reason,
-				 w->env.dlq ? " The dead-letter queue is full; the event is dropped." : "");
+		} else if (lp_ratelimit_ok(&failed_rl, 100, &suppressed)) {
+			lp_error("pipeline", "Output '%s' rejected an event permanently: %s.%s (%lld more not shown)",
+				 n->id, reason,
+				 w->env.dlq ? " The dead-letter queue is full; the event is dropped." : "", suppressed);
 		}
 	}
 	lp_free(r->reason);
