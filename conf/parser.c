@@ -157,7 +157,7 @@ static void label_top(parser *p, char *label)
 
 static void note_suspect(parser *p)
 {
-	if (p->suspect && !p->suspect_noted) {
+	if (p->suspect && !p->suspect_noted && !p->dead) {
 		p->suspect_noted = true;
 		lp_diag_note(p->diag, p->suspect_open,
 			     "the '{' of %s opened here is probably the one missing its '}': the '}' on line %u that closes it is indented differently",
