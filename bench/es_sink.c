@@ -5,8 +5,11 @@
  * items.*.error,items.*.status gives) — and counts documents and bytes. gzip
  * request bodies are inflated. One thread per connection, keep-alive.
  *
- *   es_sink [PORT]     binds 127.0.0.1 (PORT 0 or none: any free port) and
- *                      prints the port on stdout once it accepts connections
+ *   es_sink [PORT] [--dump FILE]
+ *                      binds 127.0.0.1 (PORT 0 or none: any free port) and
+ *                      prints the port on stdout once it accepts connections;
+ *                      with --dump, every bulk body (inflated) is appended to
+ *                      FILE whole, for a verifier to read after the run
  *   GET /_sink/stats   {"docs":N,"bulk_requests":N,"body_bytes":N,"wire_bytes":N}
  *
  * Build: cc -O2 -o es_sink es_sink.c -lz -pthread */
@@ -26,6 +29,8 @@
 #include <zlib.h>
 
 static atomic_ullong docs, bulk_requests, body_bytes, wire_bytes;
+static FILE *dump;
+static pthread_mutex_t dump_lock = PTHREAD_MUTEX_INITIALIZER;
 
 typedef struct buf {
 	char *p;
@@ -210,6 +215,14 @@ static void *conn_main(void *arg)
 			}
 			atomic_fetch_add(&bulk_requests, 1);
 			atomic_fetch_add(&body_bytes, n);
+			if (dump) {
+				pthread_mutex_lock(&dump_lock);
+				fwrite(p, 1, n, dump);
+				if (n && p[n - 1] != '\n')
+					fputc('\n', dump);
+				fflush(dump);
+				pthread_mutex_unlock(&dump_lock);
+			}
 			bulk_answer(p, n, &out);
 			rc = reply(fd, 200, "OK", out.p, out.len, 0);
 		} else if (strcmp(path, "/_sink/stats") == 0) {
@@ -244,6 +257,13 @@ int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
 	int port = argc > 1 ? atoi(argv[1]) : 0;
+	if (argc > 3 && strcmp(argv[2], "--dump") == 0) {
+		dump = fopen(argv[3], "w");
+		if (!dump) {
+			perror("es_sink: dump file");
+			return 1;
+		}
+	}
 	int ls = socket(AF_INET, SOCK_STREAM, 0);
 	int one = 1;
 	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
