@@ -353,6 +353,27 @@ fail:
 	return NULL;
 }
 
+/* Reports text glued to the string before it: usually a quote inside a
+ * string that ended it early. */
+static void glued_to_string(parser *p, const lp_token *t, const lp_ast_value *prev)
+{
+	char q = '"';
+	if (prev->span.file && prev->span.file->text) {
+		/* the quote character the previous string used */
+		const lp_source_file *f = prev->span.file;
+		lp_span s = prev->span;
+		size_t off = 0;
+		for (unsigned line = 1; line < s.line && off < f->len; off++)
+			if (f->text[off] == '\n')
+				line++;
+		off += s.col - 1;
+		if (off < f->len)
+			q = f->text[off];
+	}
+	err(p, t->span, "unexpected text right after a string: a %c inside %c...%c ends the string (quote it with %c...%c instead)",
+	    q, q, q, q == '"' ? '\'' : '"', q == '"' ? '\'' : '"');
+}
+
 static bool same_key(const lp_ast_value *a, const lp_ast_value *b)
 {
 	return strcmp(a->str, b->str) == 0;
@@ -403,6 +424,15 @@ static lp_ast_value *parse_hash(parser *p)
 		}
 		take(p, 0);
 		lp_token arrow = peek(p, 0);
+		if (v->n_items && !t.space_before) {
+			if (arrow.kind == LP_TOK_ARROW) {
+				err(p, t.span, "missing whitespace before hash key '%s'", key->str);
+			} else if (v->items[v->n_items - 1]->kind == LP_AST_STRING) {
+				glued_to_string(p, &t, v->items[v->n_items - 1]);
+				lp_ast_value_destroy(key);
+				goto fail;
+			}
+		}
 		if (arrow.kind != LP_TOK_ARROW) {
 			if (arrow.kind == LP_TOK_EOF)
 				report_eof(p);
@@ -594,8 +624,18 @@ static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, cha
 		}
 		take(p, 0);
 		char *aname = name_text(p, &t);
-		if (after_value && !t.space_before)
+		if (after_value && !t.space_before) {
+			const lp_ast_value *prev = pl->attrs[pl->n_attrs - 1]->value;
+			if (prev->kind == LP_AST_STRING && peek(p, 0).kind != LP_TOK_ARROW) {
+				glued_to_string(p, &t, prev);
+				lp_free(aname);
+				if (!resync_attr(p, inside))
+					goto fail;
+				after_value = false;
+				continue;
+			}
 			err(p, t.span, "missing whitespace before option '%s'", aname);
+		}
 		lp_token arrow = peek(p, 0);
 		if (arrow.kind != LP_TOK_ARROW) {
 			if (arrow.kind == LP_TOK_EOF)

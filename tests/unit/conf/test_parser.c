@@ -227,6 +227,21 @@ static void test_errors_values(void)
 			"t.conf:1:22: error: missing whitespace before option 'b'\n"
 			"filter { m { a => \"x\"b => 1 } }\n"
 			"                     ^\n");
+	CHECK_OWNED_STR(cu_parse_errors("filter { m { a => { \"k\" => \"v\"\"k2\" => 1 } } }"),
+			"t.conf:1:31: error: missing whitespace before hash key 'k2'\n"
+			"filter { m { a => { \"k\" => \"v\"\"k2\" => 1 } } }\n"
+			"                              ^~~~\n");
+	/* a quote inside a string ends it: say so */
+	CHECK_OWNED_STR(cu_parse_errors("filter { m { h => { \"message\" => \"a \"quoted\" b\" } x => 'it's' } }"),
+			"t.conf:1:38: error: unexpected text right after a string: a \" inside \"...\" ends the string (quote it with '...' instead)\n"
+			"filter { m { h => { \"message\" => \"a \"quoted\" b\" } x => 'it's' } }\n"
+			"                                     ^~~~~~\n"
+			"t.conf:1:60: error: unexpected text right after a string: a ' inside '...' ends the string (quote it with \"...\" instead)\n"
+			"filter { m { h => { \"message\" => \"a \"quoted\" b\" } x => 'it's' } }\n"
+			"                                                           ^\n"
+			"t.conf:1:61: error: unterminated string: the file ends before the closing '\n"
+			"filter { m { h => { \"message\" => \"a \"quoted\" b\" } x => 'it's' } }\n"
+			"                                                            ^\n");
 	CHECK_OWNED_STR(cu_parse_errors("filter { m { a.b => 1 } }"),
 			"t.conf:1:14: error: invalid option name 'a.b' in filter 'm'\n"
 			"filter { m { a.b => 1 } }\n"
