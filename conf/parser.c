@@ -140,6 +140,14 @@ static lp_token take(parser *p, unsigned flags)
 		pop_open(p);
 	} else if (t.kind == LP_TOK_BAD && t.unterminated) {
 		err(p, t.span, "unterminated string: the file ends before the closing %c", t.text[0]);
+		for (size_t i = 1; i + 1 < t.len; i++) {
+			if (t.text[i] == '\\' && t.text[i + 1] == t.text[0]) {
+				lp_diag_note(p->diag, lp_lexer_span_at(p->file, t.off + i, 2),
+					     "a backslash before %c keeps the %c inside the string",
+					     t.text[0], t.text[0]);
+				break;
+			}
+		}
 		p->dead = true;
 	}
 	return t;

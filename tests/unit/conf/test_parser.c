@@ -317,6 +317,13 @@ static void test_errors_eof(void)
 			"t.conf:2:12: error: unterminated string: the file ends before the closing \"\n"
 			"  m { a => \"open\n"
 			"           ^\n");
+	CHECK_OWNED_STR(cu_parse_errors("output {\n  file { path => \"C:\\logs\\\" }\n}\n"),
+			"t.conf:2:18: error: unterminated string: the file ends before the closing \"\n"
+			"  file { path => \"C:\\logs\\\" }\n"
+			"                 ^\n"
+			"t.conf:2:26: note: a backslash before \" keeps the \" inside the string\n"
+			"  file { path => \"C:\\logs\\\" }\n"
+			"                         ^~\n");
 	CHECK_OWNED_STR(cu_parse_errors("filter { if [a] { x { } }"),
 			"t.conf:1:26: error: unexpected end of file: missing '}'\n"
 			"filter { if [a] { x { } }\n"
