@@ -2,6 +2,7 @@
  * recursive descent, with error recovery at the next plugin or section so
  * that every error of a file is reported in one run. */
 #include "conf/parser.h"
+#include "conf/parser_int.h"
 
 #include "conf/env.h"
 #include "conf/lexer.h"
@@ -15,38 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-typedef struct open_brace {
-	lp_span span;
-	char *label;    /* "filter 'mutate'", "section 'filter'", ... or NULL */
-	size_t indent;  /* leading blanks of the line of the '{' */
-} open_brace;
-
-typedef struct parser {
-	lp_lexer lx;
-	const lp_source_file *file;
-	lp_diag *diag;
-	open_brace *open;
-	size_t n_open, cap_open;
-	bool dead;  /* an error that ends the file was reported: stay silent */
-	bool cond_only; /* lp_conf_parse_condition: the end of the text ends a condition */
-	bool unwind;    /* a section keyword appeared inside a block: return to the top */
-	/* the first '}' that started its line at another indentation than the
-	 * line of the '{' it closed: a hint for a missing '}' */
-	bool suspect;
-	lp_span suspect_open;
-	char *suspect_label;
-	unsigned suspect_close_line;
-	bool suspect_noted;
-	size_t errors;
-} parser;
-
-#define TF_COND (LP_LEX_SELECTOR | LP_LEX_REGEX)
-
-static bool is_word(const lp_token *t, const char *w);
-
-static void err(parser *p, lp_span span, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void err(parser *p, lp_span span, const char *fmt, ...)
+void lp_parser_error(lp_parser *p, lp_span span, const char *fmt, ...)
 {
 	if (p->dead)
 		return;
@@ -60,7 +30,7 @@ static void err(parser *p, lp_span span, const char *fmt, ...)
 }
 
 /* A short quoted rendering of a token for messages. */
-static const char *tok_show(const lp_token *t, char *buf, size_t cap)
+const char *lp_parser_tok_show(const lp_token *t, char *buf, size_t cap)
 {
 	switch (t->kind) {
 	case LP_TOK_EOF:
@@ -88,7 +58,7 @@ static const char *tok_show(const lp_token *t, char *buf, size_t cap)
 	}
 }
 
-static lp_token peek(parser *p, unsigned flags)
+lp_token lp_parser_peek(lp_parser *p, unsigned flags)
 {
 	return lp_lexer_peek(&p->lx, flags);
 }
@@ -108,7 +78,7 @@ static size_t line_indent(const lp_source_file *f, size_t off, bool *first)
 	return i - start;
 }
 
-static void pop_open(parser *p)
+static void pop_open(lp_parser *p)
 {
 	if (p->n_open == 0)
 		return;
@@ -118,7 +88,7 @@ static void pop_open(parser *p)
 
 /* Consumes a token, keeping the stack of open braces. An unterminated
  * string is reported here and ends the parse. */
-static lp_token take(parser *p, unsigned flags)
+lp_token lp_parser_take(lp_parser *p, unsigned flags)
 {
 	lp_token t = lp_lexer_next(&p->lx, flags);
 	if (t.kind == LP_TOK_LBRACE) {
@@ -131,7 +101,7 @@ static lp_token take(parser *p, unsigned flags)
 		bool first;
 		size_t ind = line_indent(p->file, t.off, &first);
 		if (p->n_open && first && !p->suspect && ind != p->open[p->n_open - 1].indent) {
-			const open_brace *o = &p->open[p->n_open - 1];
+			const lp_open_brace *o = &p->open[p->n_open - 1];
 			p->suspect = true;
 			p->suspect_open = o->span;
 			p->suspect_label = lp_strdup(o->label ? o->label : "this block");
@@ -139,7 +109,7 @@ static lp_token take(parser *p, unsigned flags)
 		}
 		pop_open(p);
 	} else if (t.kind == LP_TOK_BAD && t.unterminated) {
-		err(p, t.span, "unterminated string: the file ends before the closing %c", t.text[0]);
+		lp_parser_error(p, t.span, "unterminated string: the file ends before the closing %c", t.text[0]);
 		for (size_t i = 1; i + 1 < t.len; i++) {
 			if (t.text[i] == '\\' && t.text[i + 1] == t.text[0]) {
 				lp_diag_note(p->diag, lp_lexer_span_at(p->file, t.off + i, 2),
@@ -153,7 +123,7 @@ static lp_token take(parser *p, unsigned flags)
 	return t;
 }
 
-static void label_top(parser *p, char *label)
+static void label_top(lp_parser *p, char *label)
 {
 	if (p->n_open) {
 		lp_free(p->open[p->n_open - 1].label);
@@ -163,7 +133,7 @@ static void label_top(parser *p, char *label)
 	}
 }
 
-static void note_suspect(parser *p)
+static void note_suspect(lp_parser *p)
 {
 	if (p->suspect && !p->suspect_noted && !p->dead) {
 		p->suspect_noted = true;
@@ -175,10 +145,10 @@ static void note_suspect(parser *p)
 
 /* Notes at each '{' that is not closed (outermost first), and the
  * indentation hint. */
-static void note_unclosed(parser *p)
+static void note_unclosed(lp_parser *p)
 {
 	for (size_t i = 0; i < p->n_open; i++) {
-		const open_brace *o = &p->open[i];
+		const lp_open_brace *o = &p->open[i];
 		lp_diag_note(p->diag, o->span, "the '{' of %s opened here is never closed",
 			     o->label ? o->label : "this block");
 	}
@@ -186,17 +156,17 @@ static void note_unclosed(parser *p)
 }
 
 /* Reports the end of the file inside open blocks. */
-static void report_eof(parser *p)
+void lp_parser_eof(lp_parser *p)
 {
 	if (p->dead || p->unwind)
 		return;
 	lp_span at = lp_lexer_end_span(&p->lx);
 	if (p->n_open == 0)
-		err(p, at, "unexpected end of file");
+		lp_parser_error(p, at, "unexpected end of file");
 	else if (p->n_open == 1)
-		err(p, at, "unexpected end of file: missing '}'");
+		lp_parser_error(p, at, "unexpected end of file: missing '}'");
 	else
-		err(p, at, "unexpected end of file: missing %zu '}'", p->n_open);
+		lp_parser_error(p, at, "unexpected end of file: missing %zu '}'", p->n_open);
 	note_unclosed(p);
 	p->dead = true;
 }
@@ -205,12 +175,12 @@ static void report_eof(parser *p)
  * starting where a plugin or option was expected means a '}' is missing.
  * Reports it and makes every level return to the top, which goes on with
  * that section. */
-static bool section_inside(parser *p, const lp_token *t)
+static bool section_inside(lp_parser *p, const lp_token *t)
 {
 	static const char *const kw[] = { "input", "filter", "output", NULL };
 	bool is_kw = false;
 	for (size_t i = 0; kw[i]; i++)
-		if (is_word(t, kw[i]))
+		if (lp_parser_is_word(t, kw[i]))
 			is_kw = true;
 	if (!is_kw || p->n_open == 0)
 		return false;
@@ -219,9 +189,9 @@ static bool section_inside(parser *p, const lp_token *t)
 	if (lp_lexer_peek(&copy, 0).kind != LP_TOK_LBRACE)
 		return false;
 	if (p->n_open == 1)
-		err(p, t->span, "missing '}' before section '%.*s'", (int)t->len, t->text);
+		lp_parser_error(p, t->span, "missing '}' before section '%.*s'", (int)t->len, t->text);
 	else
-		err(p, t->span, "missing %zu '}' before section '%.*s'", p->n_open, (int)t->len, t->text);
+		lp_parser_error(p, t->span, "missing %zu '}' before section '%.*s'", p->n_open, (int)t->len, t->text);
 	if (!p->dead)
 		note_unclosed(p);
 	p->unwind = true;
@@ -231,26 +201,26 @@ static bool section_inside(parser *p, const lp_token *t)
 /* Error recovery: skips tokens until the block that was open at depth
  * closes (consuming its '}'), stopping before a '}' that would close an
  * enclosing block, or at the end of the file. */
-static void recover(parser *p, size_t depth)
+static void recover(lp_parser *p, size_t depth)
 {
 	for (;;) {
-		lp_token t = peek(p, LP_LEX_REGEX);
+		lp_token t = lp_parser_peek(p, LP_LEX_REGEX);
 		if (t.kind == LP_TOK_EOF || p->dead || p->unwind || section_inside(p, &t))
 			return;
 		if (t.kind == LP_TOK_RBRACE && p->n_open <= depth)
 			return;
-		take(p, LP_LEX_REGEX);
+		lp_parser_take(p, LP_LEX_REGEX);
 		if (t.kind == LP_TOK_RBRACE && p->n_open == depth)
 			return;
 	}
 }
 
-static bool is_word(const lp_token *t, const char *w)
+bool lp_parser_is_word(const lp_token *t, const char *w)
 {
 	return t->kind == LP_TOK_WORD && t->len == strlen(w) && memcmp(t->text, w, t->len) == 0;
 }
 
-static lp_span span_between(const lp_token *first, size_t end_off)
+lp_span lp_parser_span_between(const lp_token *first, size_t end_off)
 {
 	lp_span s = first->span;
 	size_t n = end_off > first->off ? end_off - first->off : 1;
@@ -261,7 +231,7 @@ static lp_span span_between(const lp_token *first, size_t end_off)
 /* ---- strings and ${VAR} ---- */
 
 typedef struct undef_ctx {
-	parser *p;
+	lp_parser *p;
 	size_t base; /* file offset of the string content */
 } undef_ctx;
 
@@ -269,12 +239,12 @@ static void on_undefined(void *ud, size_t off, const char *name, size_t name_len
 {
 	undef_ctx *u = ud;
 	lp_span s = lp_lexer_span_at(u->p->file, u->base + off, (unsigned)name_len + 3);
-	err(u->p, s, "environment variable '%.*s' is not defined and has no default", (int)name_len,
+	lp_parser_error(u->p, s, "environment variable '%.*s' is not defined and has no default", (int)name_len,
 	    name);
 }
 
 /* The content of a string token without quotes, with ${VAR} substituted. */
-static char *string_value(parser *p, const lp_token *t)
+char *lp_parser_string(lp_parser *p, const lp_token *t)
 {
 	const char *s = t->text + 1;
 	size_t n = t->len >= 2 ? t->len - 2 : 0;
@@ -298,33 +268,33 @@ static lp_ast_value *new_value(lp_ast_value_kind k, const lp_token *t)
 	return v;
 }
 
-static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, char *name,
+static lp_ast_plugin *parse_plugin_body(lp_parser *p, const lp_token *name_tok, char *name,
 					const char *kind);
-static lp_ast_value *parse_value(parser *p, const char *what);
+static lp_ast_value *parse_value(lp_parser *p, const char *what);
 
-static char *name_text(parser *p, const lp_token *t)
+static char *name_text(lp_parser *p, const lp_token *t)
 {
 	if (t->kind == LP_TOK_STRING)
-		return string_value(p, t);
+		return lp_parser_string(p, t);
 	return lp_strndup(t->text, t->len);
 }
 
-static void bad_bareword(parser *p, const lp_token *t)
+static void bad_bareword(lp_parser *p, const lp_token *t)
 {
-	err(p, t->span, "invalid bareword '%.*s': write it as a string, \"%.*s\"", (int)t->len,
+	lp_parser_error(p, t->span, "invalid bareword '%.*s': write it as a string, \"%.*s\"", (int)t->len,
 	    t->text, (int)t->len, t->text);
 }
 
-static lp_ast_value *parse_array(parser *p)
+lp_ast_value *lp_parser_array(lp_parser *p)
 {
-	lp_token open = take(p, 0);
+	lp_token open = lp_parser_take(p, 0);
 	lp_ast_value *v = new_value(LP_AST_ARRAY, &open);
 	size_t cap = 0;
 	char buf[64];
-	lp_token t = peek(p, 0);
+	lp_token t = lp_parser_peek(p, 0);
 	if (t.kind == LP_TOK_RBRACKET) {
-		take(p, 0);
-		v->span = span_between(&open, p->lx.pos);
+		lp_parser_take(p, 0);
+		v->span = lp_parser_span_between(&open, p->lx.pos);
 		return v;
 	}
 	for (;;) {
@@ -333,28 +303,28 @@ static lp_ast_value *parse_array(parser *p)
 			goto fail;
 		LP_GROW(v->items, cap, v->n_items + 1);
 		v->items[v->n_items++] = item;
-		t = peek(p, 0);
+		t = lp_parser_peek(p, 0);
 		if (t.kind == LP_TOK_RBRACKET) {
-			take(p, 0);
+			lp_parser_take(p, 0);
 			break;
 		}
 		if (t.kind != LP_TOK_COMMA) {
 			if (t.kind == LP_TOK_EOF)
-				report_eof(p);
+				lp_parser_eof(p);
 			else
-				err(p, t.span, "expected ',' or ']' in array, got %s",
-				    tok_show(&t, buf, sizeof(buf)));
+				lp_parser_error(p, t.span, "expected ',' or ']' in array, got %s",
+				    lp_parser_tok_show(&t, buf, sizeof(buf)));
 			goto fail;
 		}
-		take(p, 0);
-		lp_token after = peek(p, 0);
+		lp_parser_take(p, 0);
+		lp_token after = lp_parser_peek(p, 0);
 		if (after.kind == LP_TOK_RBRACKET) {
-			err(p, t.span, "trailing ',' in array");
-			take(p, 0);
+			lp_parser_error(p, t.span, "trailing ',' in array");
+			lp_parser_take(p, 0);
 			break;
 		}
 	}
-	v->span = span_between(&open, p->lx.pos);
+	v->span = lp_parser_span_between(&open, p->lx.pos);
 	return v;
 fail:
 	lp_ast_value_destroy(v);
@@ -363,7 +333,7 @@ fail:
 
 /* Reports text glued to the string before it: usually a quote inside a
  * string that ended it early. */
-static void glued_to_string(parser *p, const lp_token *t, const lp_ast_value *prev)
+static void glued_to_string(lp_parser *p, const lp_token *t, const lp_ast_value *prev)
 {
 	char q = '"';
 	if (prev->span.file && prev->span.file->text) {
@@ -378,7 +348,7 @@ static void glued_to_string(parser *p, const lp_token *t, const lp_ast_value *pr
 		if (off < f->len)
 			q = f->text[off];
 	}
-	err(p, t->span, "unexpected text right after a string: a %c inside %c...%c ends the string (quote it with %c...%c instead)",
+	lp_parser_error(p, t->span, "unexpected text right after a string: a %c inside %c...%c ends the string (quote it with %c...%c instead)",
 	    q, q, q, q == '"' ? '\'' : '"', q == '"' ? '\'' : '"');
 }
 
@@ -387,33 +357,33 @@ static bool same_key(const lp_ast_value *a, const lp_ast_value *b)
 	return strcmp(a->str, b->str) == 0;
 }
 
-static lp_ast_value *parse_hash(parser *p)
+static lp_ast_value *parse_hash(lp_parser *p)
 {
-	lp_token open = take(p, 0);
+	lp_token open = lp_parser_take(p, 0);
 	label_top(p, lp_strdup("this hash"));
 	size_t depth = p->n_open;
 	lp_ast_value *v = new_value(LP_AST_HASH, &open);
 	size_t cap = 0;
 	char buf[64];
 	for (;;) {
-		lp_token t = peek(p, 0);
+		lp_token t = lp_parser_peek(p, 0);
 		if (t.kind == LP_TOK_RBRACE) {
-			take(p, 0);
+			lp_parser_take(p, 0);
 			break;
 		}
 		if (t.kind == LP_TOK_EOF) {
-			report_eof(p);
+			lp_parser_eof(p);
 			goto fail;
 		}
 		if (t.kind == LP_TOK_COMMA && v->n_items > 0) {
-			err(p, t.span, "hash entries are separated by whitespace, not ','");
-			take(p, 0);
+			lp_parser_error(p, t.span, "hash entries are separated by whitespace, not ','");
+			lp_parser_take(p, 0);
 			continue;
 		}
 		lp_ast_value *key = NULL;
 		if (t.kind == LP_TOK_STRING) {
 			key = new_value(LP_AST_STRING, &t);
-			key->str = string_value(p, &t);
+			key->str = lp_parser_string(p, &t);
 		} else if (t.kind == LP_TOK_WORD && lp_word_is_number(t.text, t.len)) {
 			key = new_value(LP_AST_NUMBER, &t);
 			key->str = lp_strndup(t.text, t.len);
@@ -422,19 +392,19 @@ static lp_ast_value *parse_hash(parser *p)
 			key = new_value(LP_AST_BAREWORD, &t);
 			key->str = lp_strndup(t.text, t.len);
 		} else if (t.kind == LP_TOK_WORD) {
-			take(p, 0);
+			lp_parser_take(p, 0);
 			bad_bareword(p, &t);
 			goto fail;
 		} else {
-			err(p, t.span, "expected a hash key (a string, bareword or number) or '}', got %s",
-			    tok_show(&t, buf, sizeof(buf)));
+			lp_parser_error(p, t.span, "expected a hash key (a string, bareword or number) or '}', got %s",
+			    lp_parser_tok_show(&t, buf, sizeof(buf)));
 			goto fail;
 		}
-		take(p, 0);
-		lp_token arrow = peek(p, 0);
+		lp_parser_take(p, 0);
+		lp_token arrow = lp_parser_peek(p, 0);
 		if (v->n_items && !t.space_before) {
 			if (arrow.kind == LP_TOK_ARROW) {
-				err(p, t.span, "missing whitespace before hash key '%s'", key->str);
+				lp_parser_error(p, t.span, "missing whitespace before hash key '%s'", key->str);
 			} else if (v->items[v->n_items - 1]->kind == LP_AST_STRING) {
 				glued_to_string(p, &t, v->items[v->n_items - 1]);
 				lp_ast_value_destroy(key);
@@ -443,17 +413,17 @@ static lp_ast_value *parse_hash(parser *p)
 		}
 		if (arrow.kind != LP_TOK_ARROW) {
 			if (arrow.kind == LP_TOK_EOF)
-				report_eof(p);
+				lp_parser_eof(p);
 			else
-				err(p, arrow.span, "expected '=>' after hash key '%s', got %s", key->str,
-				    tok_show(&arrow, buf, sizeof(buf)));
+				lp_parser_error(p, arrow.span, "expected '=>' after hash key '%s', got %s", key->str,
+				    lp_parser_tok_show(&arrow, buf, sizeof(buf)));
 			lp_ast_value_destroy(key);
 			goto fail;
 		}
-		take(p, 0);
+		lp_parser_take(p, 0);
 		for (size_t i = 0; i < v->n_items; i++) {
 			if (same_key(v->keys[i], key)) {
-				err(p, key->span, "duplicate key '%s' in hash", key->str);
+				lp_parser_error(p, key->span, "duplicate key '%s' in hash", key->str);
 				break;
 			}
 		}
@@ -468,7 +438,7 @@ static lp_ast_value *parse_hash(parser *p)
 		v->keys[v->n_items] = key;
 		v->items[v->n_items++] = val;
 	}
-	v->span = span_between(&open, p->lx.pos);
+	v->span = lp_parser_span_between(&open, p->lx.pos);
 	return v;
 fail:
 	/* leave the hash so that the enclosing plugin can go on */
@@ -480,17 +450,17 @@ fail:
 /* value: plugin / bareword / string / number / array / hash. what names the
  * context for messages ("option 'x'", "array", "hash"). Returns NULL after
  * reporting an error. */
-static lp_ast_value *parse_value(parser *p, const char *what)
+static lp_ast_value *parse_value(lp_parser *p, const char *what)
 {
 	char buf[64];
-	lp_token t = peek(p, 0);
+	lp_token t = lp_parser_peek(p, 0);
 	if (t.kind == LP_TOK_LBRACKET)
-		return parse_array(p);
+		return lp_parser_array(p);
 	if (t.kind == LP_TOK_LBRACE)
 		return parse_hash(p);
 	if (t.kind == LP_TOK_STRING || t.kind == LP_TOK_WORD) {
-		take(p, 0);
-		lp_token next = peek(p, 0);
+		lp_parser_take(p, 0);
+		lp_token next = lp_parser_peek(p, 0);
 		bool name_ok = t.kind == LP_TOK_STRING || lp_word_is_name(t.text, t.len);
 		if (next.kind == LP_TOK_LBRACE && name_ok) {
 			lp_ast_value *v = new_value(LP_AST_PLUGIN, &t);
@@ -504,7 +474,7 @@ static lp_ast_value *parse_value(parser *p, const char *what)
 		}
 		if (t.kind == LP_TOK_STRING) {
 			lp_ast_value *v = new_value(LP_AST_STRING, &t);
-			v->str = string_value(p, &t);
+			v->str = lp_parser_string(p, &t);
 			return v;
 		}
 		if (lp_word_is_number(t.text, t.len)) {
@@ -522,19 +492,19 @@ static lp_ast_value *parse_value(parser *p, const char *what)
 		return NULL;
 	}
 	if (t.kind == LP_TOK_EOF) {
-		report_eof(p);
+		lp_parser_eof(p);
 		return NULL;
 	}
 	if (t.kind == LP_TOK_BAD && t.unterminated) {
-		take(p, 0);
+		lp_parser_take(p, 0);
 		return NULL;
 	}
 	if (strcmp(what, "array") == 0)
-		err(p, t.span, "expected a value in array, got %s", tok_show(&t, buf, sizeof(buf)));
+		lp_parser_error(p, t.span, "expected a value in array, got %s", lp_parser_tok_show(&t, buf, sizeof(buf)));
 	else if (strcmp(what, "hash") == 0)
-		err(p, t.span, "expected a value in hash, got %s", tok_show(&t, buf, sizeof(buf)));
+		lp_parser_error(p, t.span, "expected a value in hash, got %s", lp_parser_tok_show(&t, buf, sizeof(buf)));
 	else
-		err(p, t.span, "expected a value for %s, got %s", what, tok_show(&t, buf, sizeof(buf)));
+		lp_parser_error(p, t.span, "expected a value for %s, got %s", what, lp_parser_tok_show(&t, buf, sizeof(buf)));
 	return NULL;
 }
 
@@ -544,12 +514,12 @@ static lp_ast_value *parse_value(parser *p, const char *what)
  * blocks there), skips to the next "name =>" or to the plugin's closing '}',
  * so that the options after a bad one are still checked. Returns false when
  * the plugin cannot go on (end of file, a new section). */
-static bool resync_attr(parser *p, size_t inside)
+static bool resync_attr(lp_parser *p, size_t inside)
 {
 	for (;;) {
 		if (p->dead || p->unwind || p->n_open < inside)
 			return false;
-		lp_token t = peek(p, LP_LEX_REGEX);
+		lp_token t = lp_parser_peek(p, LP_LEX_REGEX);
 		if (t.kind == LP_TOK_EOF)
 			return false;
 		if (p->n_open == inside) {
@@ -568,14 +538,14 @@ static bool resync_attr(parser *p, size_t inside)
 					return true;
 			}
 		}
-		take(p, LP_LEX_REGEX);
+		lp_parser_take(p, LP_LEX_REGEX);
 	}
 }
 
 /* After the plugin name: "{" attributes "}". kind labels messages ("filter",
  * "codec"). Takes ownership of name. On error, recovers past the block and
  * returns NULL. */
-static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, char *name,
+static lp_ast_plugin *parse_plugin_body(lp_parser *p, const lp_token *name_tok, char *name,
 					const char *kind)
 {
 	char buf[64];
@@ -584,34 +554,34 @@ static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, cha
 	pl->name = name;
 	pl->span = name_tok->span;
 	size_t cap = 0;
-	lp_token t = peek(p, 0);
+	lp_token t = lp_parser_peek(p, 0);
 	if (t.kind != LP_TOK_LBRACE) {
 		if (t.kind == LP_TOK_EOF)
-			report_eof(p);
+			lp_parser_eof(p);
 		else
-			err(p, t.span, "expected '{' after plugin name '%s', got %s", name,
-			    tok_show(&t, buf, sizeof(buf)));
+			lp_parser_error(p, t.span, "expected '{' after plugin name '%s', got %s", name,
+			    lp_parser_tok_show(&t, buf, sizeof(buf)));
 		goto fail;
 	}
-	take(p, 0);
+	lp_parser_take(p, 0);
 	label_top(p, lp_asprintf("%s '%s'", kind, name));
 	size_t inside = p->n_open;
 	bool after_value = false;
 	for (;;) {
-		t = peek(p, 0);
+		t = lp_parser_peek(p, 0);
 		if (t.kind == LP_TOK_RBRACE) {
-			take(p, 0);
+			lp_parser_take(p, 0);
 			return pl;
 		}
 		if (t.kind == LP_TOK_EOF) {
-			report_eof(p);
+			lp_parser_eof(p);
 			goto fail;
 		}
 		if (section_inside(p, &t))
 			goto fail;
 		if (t.kind == LP_TOK_COMMA && after_value) {
-			err(p, t.span, "options are separated by whitespace, not ','");
-			take(p, 0);
+			lp_parser_error(p, t.span, "options are separated by whitespace, not ','");
+			lp_parser_take(p, 0);
 			after_value = false;
 			continue;
 		}
@@ -619,22 +589,22 @@ static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, cha
 				  (t.kind == LP_TOK_WORD && lp_word_is_name(t.text, t.len));
 		if (!valid_name) {
 			if (t.kind == LP_TOK_WORD)
-				err(p, t.span, "invalid option name '%.*s' in %s '%s'", (int)t.len, t.text,
+				lp_parser_error(p, t.span, "invalid option name '%.*s' in %s '%s'", (int)t.len, t.text,
 				    kind, name);
 			else if (!(t.kind == LP_TOK_BAD && t.unterminated))
-				err(p, t.span, "expected an option name or '}' in %s '%s', got %s", kind,
-				    name, tok_show(&t, buf, sizeof(buf)));
-			take(p, LP_LEX_REGEX);
+				lp_parser_error(p, t.span, "expected an option name or '}' in %s '%s', got %s", kind,
+				    name, lp_parser_tok_show(&t, buf, sizeof(buf)));
+			lp_parser_take(p, LP_LEX_REGEX);
 			if (!resync_attr(p, inside))
 				goto fail;
 			after_value = false;
 			continue;
 		}
-		take(p, 0);
+		lp_parser_take(p, 0);
 		char *aname = name_text(p, &t);
 		if (after_value && !t.space_before) {
 			const lp_ast_value *prev = pl->attrs[pl->n_attrs - 1]->value;
-			if (prev->kind == LP_AST_STRING && peek(p, 0).kind != LP_TOK_ARROW) {
+			if (prev->kind == LP_AST_STRING && lp_parser_peek(p, 0).kind != LP_TOK_ARROW) {
 				glued_to_string(p, &t, prev);
 				lp_free(aname);
 				if (!resync_attr(p, inside))
@@ -642,23 +612,23 @@ static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, cha
 				after_value = false;
 				continue;
 			}
-			err(p, t.span, "missing whitespace before option '%s'", aname);
+			lp_parser_error(p, t.span, "missing whitespace before option '%s'", aname);
 		}
-		lp_token arrow = peek(p, 0);
+		lp_token arrow = lp_parser_peek(p, 0);
 		if (arrow.kind != LP_TOK_ARROW) {
 			if (arrow.kind == LP_TOK_EOF)
-				report_eof(p);
+				lp_parser_eof(p);
 			else if (arrow.kind == LP_TOK_LBRACE) {
-				err(p, t.span, "expected '=>' after option '%s', got '{' (a plugin cannot be nested in %s '%s')",
+				lp_parser_error(p, t.span, "expected '=>' after option '%s', got '{' (a plugin cannot be nested in %s '%s')",
 				    aname, kind, name);
 				note_suspect(p);
-			} else if (is_word(&t, "if")) {
-				err(p, t.span, "'if' is not allowed inside %s '%s': is a '}' missing before it?",
+			} else if (lp_parser_is_word(&t, "if")) {
+				lp_parser_error(p, t.span, "'if' is not allowed inside %s '%s': is a '}' missing before it?",
 				    kind, name);
 				note_suspect(p);
 			} else {
-				err(p, arrow.span, "expected '=>' after option '%s', got %s", aname,
-				    tok_show(&arrow, buf, sizeof(buf)));
+				lp_parser_error(p, arrow.span, "expected '=>' after option '%s', got %s", aname,
+				    lp_parser_tok_show(&arrow, buf, sizeof(buf)));
 				lp_free(aname);
 				if (!resync_attr(p, inside))
 					goto fail;
@@ -668,7 +638,7 @@ static lp_ast_plugin *parse_plugin_body(parser *p, const lp_token *name_tok, cha
 			lp_free(aname);
 			goto fail;
 		}
-		take(p, 0);
+		lp_parser_take(p, 0);
 		char *what = lp_asprintf("option '%s'", aname);
 		lp_ast_value *v = parse_value(p, what);
 		lp_free(what);
@@ -693,414 +663,6 @@ fail:
 	return NULL;
 }
 
-/* ---- conditions ---- */
-
-static lp_ast_expr *new_expr(lp_ast_expr_kind k, lp_span span)
-{
-	lp_ast_expr *e = lp_calloc(1, sizeof(*e));
-	e->kind = k;
-	e->span = span;
-	return e;
-}
-
-static lp_ast_expr *parse_condition(parser *p, bool in_parens);
-
-static lp_ast_expr *value_to_expr(const lp_ast_value *v, parser *p)
-{
-	switch (v->kind) {
-	case LP_AST_STRING:
-	case LP_AST_BAREWORD: {
-		lp_ast_expr *e = new_expr(LP_EX_STRING, v->span);
-		e->str = lp_strdup(v->str);
-		return e;
-	}
-	case LP_AST_NUMBER: {
-		lp_ast_expr *e = new_expr(LP_EX_NUMBER, v->span);
-		e->str = lp_strdup(v->str);
-		e->num = v->num;
-		return e;
-	}
-	case LP_AST_ARRAY: {
-		lp_ast_expr *e = new_expr(LP_EX_ARRAY, v->span);
-		e->items = lp_calloc(v->n_items ? v->n_items : 1, sizeof(*e->items));
-		for (size_t i = 0; i < v->n_items; i++) {
-			e->items[i] = value_to_expr(v->items[i], p);
-			if (!e->items[i]) {
-				lp_ast_expr_destroy(e);
-				return NULL;
-			}
-			e->n_items++;
-		}
-		return e;
-	}
-	default:
-		err(p, v->span, "a %s cannot be used as a value in a condition",
-		    v->kind == LP_AST_HASH ? "hash" : "plugin");
-		return NULL;
-	}
-}
-
-static void bad_rvalue(parser *p, const lp_token *t)
-{
-	char buf[64];
-	if (t->kind == LP_TOK_EOF) {
-		report_eof(p);
-		return;
-	}
-	if (t->kind == LP_TOK_BAD && t->unterminated) {
-		take(p, 0);
-		return;
-	}
-	if (t->kind == LP_TOK_WORD && !lp_word_is_number(t->text, t->len)) {
-		lp_token save = *t;
-		lp_lexer copy = p->lx;
-		lp_lexer_next(&copy, 0);
-		if (lp_lexer_peek(&copy, 0).kind == LP_TOK_LPAREN) {
-			err(p, save.span, "method calls are not supported in conditions");
-			return;
-		}
-		err(p, t->span,
-		    "unexpected '%.*s' in condition: write a field reference as [%.*s] or a string as \"%.*s\"",
-		    (int)t->len, t->text, (int)t->len, t->text, (int)t->len, t->text);
-		return;
-	}
-	err(p, t->span,
-	    "expected a value in condition (a field reference like [field], a string, a number, an array or a regex), got %s",
-	    tok_show(t, buf, sizeof(buf)));
-}
-
-/* rvalue: string / number / selector / array / regex. */
-static lp_ast_expr *parse_rvalue(parser *p)
-{
-	lp_token t = peek(p, TF_COND);
-	switch (t.kind) {
-	case LP_TOK_STRING: {
-		take(p, TF_COND);
-		lp_ast_expr *e = new_expr(LP_EX_STRING, t.span);
-		e->str = string_value(p, &t);
-		return e;
-	}
-	case LP_TOK_SELECTOR: {
-		take(p, TF_COND);
-		lp_ast_expr *e = new_expr(LP_EX_FIELD, t.span);
-		e->str = lp_strndup(t.text, t.len);
-		return e;
-	}
-	case LP_TOK_REGEX: {
-		take(p, TF_COND);
-		lp_ast_expr *e = new_expr(LP_EX_REGEX, t.span);
-		e->str = lp_strndup(t.text + 1, t.len - 2);
-		return e;
-	}
-	case LP_TOK_LBRACKET: {
-		lp_ast_value *v = parse_array(p);
-		if (!v)
-			return NULL;
-		lp_ast_expr *e = value_to_expr(v, p);
-		lp_ast_value_destroy(v);
-		return e;
-	}
-	case LP_TOK_WORD:
-		if (lp_word_is_number(t.text, t.len)) {
-			take(p, TF_COND);
-			lp_ast_expr *e = new_expr(LP_EX_NUMBER, t.span);
-			e->str = lp_strndup(t.text, t.len);
-			e->num = strtod(e->str, NULL);
-			return e;
-		}
-		/* fall through */
-	default:
-		bad_rvalue(p, &t);
-		return NULL;
-	}
-}
-
-static bool tok_is_cmp(lp_tok_kind k, lp_ast_expr_kind *out)
-{
-	switch (k) {
-	case LP_TOK_EQ: *out = LP_EX_EQ; return true;
-	case LP_TOK_NE: *out = LP_EX_NE; return true;
-	case LP_TOK_LT: *out = LP_EX_LT; return true;
-	case LP_TOK_GT: *out = LP_EX_GT; return true;
-	case LP_TOK_LE: *out = LP_EX_LE; return true;
-	case LP_TOK_GE: *out = LP_EX_GE; return true;
-	case LP_TOK_MATCH: *out = LP_EX_MATCH; return true;
-	case LP_TOK_NOMATCH: *out = LP_EX_NOMATCH; return true;
-	default: return false;
-	}
-}
-
-/* expression: "(" condition ")" / "!" ( "(" condition ")" / selector ) /
- * rvalue [ (compare | regex | in | not in) rvalue ]. */
-static lp_ast_expr *parse_expression(parser *p)
-{
-	char buf[64];
-	lp_token t = peek(p, TF_COND);
-	if (t.kind == LP_TOK_LPAREN) {
-		take(p, TF_COND);
-		lp_ast_expr *e = parse_condition(p, true);
-		if (!e)
-			return NULL;
-		lp_token close = peek(p, TF_COND);
-		if (close.kind != LP_TOK_RPAREN) {
-			/* parse_condition reported what it found */
-			lp_ast_expr_destroy(e);
-			return NULL;
-		}
-		take(p, TF_COND);
-		return e;
-	}
-	if (t.kind == LP_TOK_BANG) {
-		take(p, TF_COND);
-		lp_token n = peek(p, TF_COND);
-		lp_ast_expr *inner = NULL;
-		if (n.kind == LP_TOK_LPAREN) {
-			inner = parse_expression(p);
-		} else if (n.kind == LP_TOK_SELECTOR) {
-			inner = parse_rvalue(p);
-		} else {
-			err(p, n.span,
-			    "'!' must be followed by a field reference or a parenthesised condition, got %s",
-			    tok_show(&n, buf, sizeof(buf)));
-			return NULL;
-		}
-		if (!inner)
-			return NULL;
-		lp_ast_expr *e = new_expr(LP_EX_NOT, span_between(&t, p->lx.pos));
-		e->l = inner;
-		return e;
-	}
-	lp_ast_expr *l = parse_rvalue(p);
-	if (!l)
-		return NULL;
-	lp_token op = peek(p, TF_COND);
-	lp_ast_expr_kind k;
-	if (tok_is_cmp(op.kind, &k)) {
-		take(p, TF_COND);
-		lp_ast_expr *r;
-		if (k == LP_EX_MATCH || k == LP_EX_NOMATCH) {
-			lp_token rt = peek(p, TF_COND);
-			if (rt.kind != LP_TOK_STRING && rt.kind != LP_TOK_REGEX) {
-				if (rt.kind == LP_TOK_EOF)
-					report_eof(p);
-				else
-					err(p, rt.span, "expected a string or a regex after %s, got %s",
-					    lp_tok_describe(op.kind), tok_show(&rt, buf, sizeof(buf)));
-				lp_ast_expr_destroy(l);
-				return NULL;
-			}
-			r = parse_rvalue(p);
-		} else {
-			r = parse_rvalue(p);
-		}
-		if (!r) {
-			lp_ast_expr_destroy(l);
-			return NULL;
-		}
-		lp_token first = t;
-		lp_ast_expr *e = new_expr(k, span_between(&first, p->lx.pos));
-		e->l = l;
-		e->r = r;
-		return e;
-	}
-	if (is_word(&op, "in") || is_word(&op, "not")) {
-		bool neg = is_word(&op, "not");
-		take(p, TF_COND);
-		if (neg) {
-			lp_token in = peek(p, TF_COND);
-			if (!is_word(&in, "in") || !in.space_before) {
-				err(p, in.span, "expected 'in' after 'not', got %s",
-				    tok_show(&in, buf, sizeof(buf)));
-				lp_ast_expr_destroy(l);
-				return NULL;
-			}
-			take(p, TF_COND);
-		}
-		lp_ast_expr *r = parse_rvalue(p);
-		if (!r) {
-			lp_ast_expr_destroy(l);
-			return NULL;
-		}
-		lp_ast_expr *e = new_expr(neg ? LP_EX_NOT_IN : LP_EX_IN, span_between(&t, p->lx.pos));
-		e->l = l;
-		e->r = r;
-		return e;
-	}
-	return l; /* a bare rvalue: a truthiness test */
-}
-
-static int bool_op(const lp_token *t, lp_ast_expr_kind *k)
-{
-	if (is_word(t, "and"))
-		*k = LP_EX_AND;
-	else if (is_word(t, "or"))
-		*k = LP_EX_OR;
-	else if (is_word(t, "xor"))
-		*k = LP_EX_XOR;
-	else if (is_word(t, "nand"))
-		*k = LP_EX_NAND;
-	else
-		return 0;
-	return 1;
-}
-
-/* Reports what follows a complete expression when it is not a boolean
- * operator or the expected closer. */
-static void bad_after_expr(parser *p, const lp_token *t, bool in_parens, const lp_ast_expr *prev)
-{
-	char buf[64];
-	const char *closer = in_parens ? "')'" : "'{'";
-	lp_ast_expr_kind cmp;
-	if (t->kind == LP_TOK_EOF) {
-		report_eof(p);
-		return;
-	}
-	if (prev && prev->kind == LP_EX_NOT && prev->l->kind == LP_EX_FIELD && tok_is_cmp(t->kind, &cmp)) {
-		err(p, t->span, "'!' applies to %s alone: write !(%s %s ...) to negate the comparison",
-		    prev->l->str, prev->l->str, lp_expr_kind_name(cmp));
-		return;
-	}
-	if (t->kind == LP_TOK_WORD) {
-		static const char *const ops[] = { "and", "or", "xor", "nand", "in", "not", NULL };
-		for (size_t i = 0; ops[i]; i++) {
-			if (t->len == strlen(ops[i]) && strncasecmp(t->text, ops[i], t->len) == 0) {
-				err(p, t->span, "unknown operator '%.*s': operators are lower-case, use '%s'",
-				    (int)t->len, t->text, ops[i]);
-				return;
-			}
-		}
-	}
-	if (t->kind == LP_TOK_BAD && t->len == 1 && (t->text[0] == '&' || t->text[0] == '|')) {
-		const char *rest = t->text + 1;
-		bool twice = (size_t)(rest - p->file->text) < p->file->len && *rest == t->text[0];
-		err(p, t->span, "unknown operator '%s': use '%s'",
-		    t->text[0] == '&' ? (twice ? "&&" : "&") : (twice ? "||" : "|"),
-		    t->text[0] == '&' ? "and" : "or");
-		return;
-	}
-	if (t->kind == LP_TOK_BAD && t->len == 1 && t->text[0] == '=') {
-		err(p, t->span, "unknown operator '=': use '==' to compare");
-		return;
-	}
-	err(p, t->span, "expected a boolean operator (and, or, xor, nand) or %s, got %s", closer,
-	    tok_show(t, buf, sizeof(buf)));
-}
-
-/* Precedence, as Logstash 8 does it (logstash-core lscl.rb,
- * Condition#join_conditions): the expressions and operators of one level
- * (outside parentheses) go through a shunting yard where 'and' (2) binds
- * tighter than 'or' (1). Its quirks are kept so that a condition means what
- * it means in Logstash:
- *   - an operator pops at most ONE operator of strictly higher precedence
- *     before being pushed, and equal precedence does not pop, so chains
- *     group to the right: "a or b or c" is a or (b or c), and
- *     "a and b and c or d" is a and ((b and c) or d) — not the usual
- *     ((a and b) and c) or d. Parenthesise to be explicit.
- *   - 'xor' and 'nand' have no precedence: Logstash rejects them when a level
- *     has more than one operator, so they must be the only operator of their
- *     level (use parentheses to combine them).
- * The result is a tree of binary LP_EX_AND/OR/XOR/NAND nodes. */
-static lp_ast_expr *join_conditions(parser *p, lp_ast_expr **exprs, size_t n_exprs,
-				    lp_ast_expr_kind *ops, lp_token *op_toks, size_t n_ops)
-{
-	if (n_ops >= 2) {
-		for (size_t i = 0; i < n_ops; i++) {
-			if (ops[i] == LP_EX_XOR || ops[i] == LP_EX_NAND) {
-				err(p, op_toks[i].span,
-				    "'%s' cannot be combined with other boolean operators without parentheses",
-				    ops[i] == LP_EX_XOR ? "xor" : "nand");
-				for (size_t j = 0; j < n_exprs; j++)
-					lp_ast_expr_destroy(exprs[j]);
-				return NULL;
-			}
-		}
-	}
-	/* out: reverse Polish; an operator is encoded as -(index+1) */
-	long *out = lp_malloc((n_exprs + n_ops) * sizeof(long));
-	long *stack = lp_malloc((n_ops + 1) * sizeof(long));
-	size_t n_out = 0, n_stack = 0;
-	out[n_out++] = 0;
-	for (size_t i = 0; i < n_ops; i++) {
-		int prec = ops[i] == LP_EX_AND ? 2 : 1;
-		if (n_stack) {
-			int top = ops[stack[n_stack - 1]] == LP_EX_AND ? 2 : 1;
-			if (top > prec)
-				out[n_out++] = -(stack[--n_stack] + 1);
-		}
-		stack[n_stack++] = (long)i;
-		out[n_out++] = (long)(i + 1);
-	}
-	while (n_stack)
-		out[n_out++] = -(stack[--n_stack] + 1);
-	lp_ast_expr **vals = lp_malloc(n_exprs * sizeof(*vals));
-	size_t n_vals = 0;
-	for (size_t i = 0; i < n_out; i++) {
-		if (out[i] >= 0) {
-			vals[n_vals++] = exprs[out[i]];
-		} else {
-			size_t oi = (size_t)(-out[i] - 1);
-			lp_ast_expr *r = vals[--n_vals], *l = vals[--n_vals];
-			lp_span sp = l->span;
-			if (r->span.line == l->span.line && r->span.col + r->span.len > l->span.col)
-				sp.len = r->span.col + r->span.len - l->span.col;
-			lp_ast_expr *e = new_expr(ops[oi], sp);
-			e->l = l;
-			e->r = r;
-			vals[n_vals++] = e;
-		}
-	}
-	lp_ast_expr *res = vals[0];
-	lp_free(vals);
-	lp_free(out);
-	lp_free(stack);
-	return res;
-}
-
-/* condition: expression (boolean_operator expression)*, ending before '{'
- * (or ')' when in_parens, which the caller consumes). */
-static lp_ast_expr *parse_condition(parser *p, bool in_parens)
-{
-	lp_ast_expr **exprs = NULL;
-	lp_ast_expr_kind *ops = NULL;
-	lp_token *op_toks = NULL;
-	size_t n_exprs = 0, n_ops = 0, cap_e = 0, cap_o = 0, cap_t = 0;
-	for (;;) {
-		lp_ast_expr *e = parse_expression(p);
-		if (!e)
-			goto fail;
-		LP_GROW(exprs, cap_e, n_exprs + 1);
-		exprs[n_exprs++] = e;
-		lp_token t = peek(p, TF_COND);
-		lp_ast_expr_kind k;
-		if (bool_op(&t, &k)) {
-			take(p, TF_COND);
-			LP_GROW(ops, cap_o, n_ops + 1);
-			LP_GROW(op_toks, cap_t, n_ops + 1);
-			ops[n_ops] = k;
-			op_toks[n_ops++] = t;
-			continue;
-		}
-		if ((in_parens && t.kind == LP_TOK_RPAREN) || (!in_parens && t.kind == LP_TOK_LBRACE))
-			break;
-		if (!in_parens && p->cond_only && t.kind == LP_TOK_EOF)
-			break;
-		bad_after_expr(p, &t, in_parens, e);
-		goto fail;
-	}
-	lp_ast_expr *res = join_conditions(p, exprs, n_exprs, ops, op_toks, n_ops);
-	lp_free(exprs);
-	lp_free(ops);
-	lp_free(op_toks);
-	return res;
-fail:
-	for (size_t i = 0; i < n_exprs; i++)
-		lp_ast_expr_destroy(exprs[i]);
-	lp_free(exprs);
-	lp_free(ops);
-	lp_free(op_toks);
-	return NULL;
-}
-
 /* ---- statements and sections ---- */
 
 typedef struct stmt_list {
@@ -1108,44 +670,44 @@ typedef struct stmt_list {
 	size_t n, cap;
 } stmt_list;
 
-static void parse_stmts(parser *p, lp_section_kind kind, stmt_list *out);
+static void parse_stmts(lp_parser *p, lp_section_kind kind, stmt_list *out);
 
 /* "{" statements "}" of a branch. */
-static bool parse_block(parser *p, lp_section_kind kind, lp_ast_branch *b, const char *label)
+static bool parse_block(lp_parser *p, lp_section_kind kind, lp_ast_branch *b, const char *label)
 {
 	char buf[64];
-	lp_token t = peek(p, 0);
+	lp_token t = lp_parser_peek(p, 0);
 	if (t.kind != LP_TOK_LBRACE) {
 		if (t.kind == LP_TOK_EOF)
-			report_eof(p);
+			lp_parser_eof(p);
 		else
-			err(p, t.span, "expected '{' after 'else', got %s", tok_show(&t, buf, sizeof(buf)));
+			lp_parser_error(p, t.span, "expected '{' after 'else', got %s", lp_parser_tok_show(&t, buf, sizeof(buf)));
 		return false;
 	}
-	take(p, 0);
+	lp_parser_take(p, 0);
 	label_top(p, lp_strdup(label));
 	stmt_list l = { NULL, 0, 0 };
 	parse_stmts(p, kind, &l);
 	b->body = l.v;
 	b->n_body = l.n;
-	t = peek(p, 0);
+	t = lp_parser_peek(p, 0);
 	if (t.kind != LP_TOK_RBRACE) {
-		report_eof(p); /* silent when unwinding */
+		lp_parser_eof(p); /* silent when unwinding */
 		return false;
 	}
-	take(p, 0);
+	lp_parser_take(p, 0);
 	return true;
 }
 
 /* After a bad condition: skips to the '{' of the branch at this level.
  * Returns false when there is none (end of file, a '}' or a new section). */
-static bool skip_to_block(parser *p)
+static bool skip_to_block(lp_parser *p)
 {
 	size_t depth = p->n_open;
 	for (;;) {
 		if (p->dead || p->unwind)
 			return false;
-		lp_token t = peek(p, TF_COND);
+		lp_token t = lp_parser_peek(p, LP_TF_COND);
 		if (t.kind == LP_TOK_EOF)
 			return false;
 		if (p->n_open == depth) {
@@ -1154,14 +716,14 @@ static bool skip_to_block(parser *p)
 			if (t.kind == LP_TOK_RBRACE || section_inside(p, &t))
 				return false;
 		}
-		take(p, TF_COND);
+		lp_parser_take(p, LP_TF_COND);
 	}
 }
 
 /* One branch: [condition] "{" statements "}". Returns NULL on error; then
  * *consumed tells whether its block was still parsed (so that errors in the
  * body are reported and the chain can go on). */
-static lp_ast_branch *parse_branch(parser *p, lp_section_kind kind, const lp_token *kw, bool has_cond,
+static lp_ast_branch *parse_branch(lp_parser *p, lp_section_kind kind, const lp_token *kw, bool has_cond,
 				   const char *label, bool *consumed)
 {
 	*consumed = false;
@@ -1169,12 +731,12 @@ static lp_ast_branch *parse_branch(parser *p, lp_section_kind kind, const lp_tok
 	b->span = kw->span;
 	bool cond_ok = true;
 	if (has_cond) {
-		lp_token t = peek(p, TF_COND);
+		lp_token t = lp_parser_peek(p, LP_TF_COND);
 		if (t.kind == LP_TOK_LBRACE) {
-			err(p, t.span, "expected a condition after '%s', got '{'", label);
+			lp_parser_error(p, t.span, "expected a condition after '%s', got '{'", label);
 			cond_ok = false;
 		} else {
-			b->cond = parse_condition(p, false);
+			b->cond = lp_parser_condition(p, false);
 			cond_ok = b->cond != NULL;
 			if (!cond_ok && !skip_to_block(p))
 				goto fail;
@@ -1199,10 +761,10 @@ fail:
 /* if ... (else if ...)* (else ...)? ; the "if" is the next token. A branch
  * with a bad condition is still parsed for the errors in its body, and the
  * whole statement is dropped. */
-static lp_ast_stmt *parse_if(parser *p, lp_section_kind kind)
+static lp_ast_stmt *parse_if(lp_parser *p, lp_section_kind kind)
 {
 	size_t depth = p->n_open;
-	lp_token kw = take(p, 0);
+	lp_token kw = lp_parser_take(p, 0);
 	lp_ast_stmt *s = lp_calloc(1, sizeof(*s));
 	s->kind = LP_STMT_IF;
 	s->span = kw.span;
@@ -1218,14 +780,14 @@ static lp_ast_stmt *parse_if(parser *p, lp_section_kind kind)
 		ok = false;
 	}
 	for (;;) {
-		lp_token t = peek(p, 0);
-		if (!is_word(&t, "else"))
+		lp_token t = lp_parser_peek(p, 0);
+		if (!lp_parser_is_word(&t, "else"))
 			break;
-		take(p, 0);
-		lp_token n = peek(p, TF_COND);
-		bool elif = is_word(&n, "if");
+		lp_parser_take(p, 0);
+		lp_token n = lp_parser_peek(p, LP_TF_COND);
+		bool elif = lp_parser_is_word(&n, "if");
 		if (elif)
-			take(p, 0);
+			lp_parser_take(p, 0);
 		b = parse_branch(p, kind, &t, elif, elif ? "else if" : "else", &consumed);
 		if (!b && !consumed)
 			goto fail;
@@ -1248,18 +810,18 @@ fail:
 	recover(p, depth);
 	/* the rest of the chain belongs to the failed statement */
 	for (;;) {
-		lp_token t = peek(p, 0);
-		if (!is_word(&t, "else") || p->dead || p->unwind)
+		lp_token t = lp_parser_peek(p, 0);
+		if (!lp_parser_is_word(&t, "else") || p->dead || p->unwind)
 			break;
-		take(p, 0);
+		lp_parser_take(p, 0);
 		recover(p, depth);
 	}
 	return NULL;
 }
 
-static lp_ast_stmt *parse_plugin_stmt(parser *p, lp_section_kind kind)
+static lp_ast_stmt *parse_plugin_stmt(lp_parser *p, lp_section_kind kind)
 {
-	lp_token t = take(p, 0);
+	lp_token t = lp_parser_take(p, 0);
 	lp_ast_plugin *pl = parse_plugin_body(p, &t, name_text(p, &t), lp_section_name(kind));
 	if (!pl)
 		return NULL;
@@ -1271,39 +833,39 @@ static lp_ast_stmt *parse_plugin_stmt(parser *p, lp_section_kind kind)
 }
 
 /* Statements until '}' or the end of the file (not consumed). */
-static void parse_stmts(parser *p, lp_section_kind kind, stmt_list *out)
+static void parse_stmts(lp_parser *p, lp_section_kind kind, stmt_list *out)
 {
 	char buf[64];
 	for (;;) {
-		lp_token t = peek(p, 0);
+		lp_token t = lp_parser_peek(p, 0);
 		if (t.kind == LP_TOK_RBRACE || t.kind == LP_TOK_EOF || p->dead || p->unwind ||
 		    section_inside(p, &t))
 			return;
 		lp_ast_stmt *s = NULL;
 		size_t depth = p->n_open;
-		if (is_word(&t, "if")) {
+		if (lp_parser_is_word(&t, "if")) {
 			if (kind == LP_SECTION_INPUT) {
-				err(p, t.span, "conditionals are not allowed in the input section");
+				lp_parser_error(p, t.span, "conditionals are not allowed in the input section");
 				lp_ast_stmt_destroy(parse_if(p, kind));
 				continue;
 			}
 			s = parse_if(p, kind);
-		} else if (is_word(&t, "else")) {
-			err(p, t.span, "'else' without a preceding 'if'");
-			take(p, 0);
+		} else if (lp_parser_is_word(&t, "else")) {
+			lp_parser_error(p, t.span, "'else' without a preceding 'if'");
+			lp_parser_take(p, 0);
 			recover(p, depth);
 			continue;
 		} else if (t.kind == LP_TOK_STRING || (t.kind == LP_TOK_WORD && lp_word_is_name(t.text, t.len))) {
 			s = parse_plugin_stmt(p, kind);
 		} else {
 			if (t.kind == LP_TOK_BAD && t.unterminated)
-				take(p, 0);
+				lp_parser_take(p, 0);
 			else if (kind == LP_SECTION_INPUT)
-				err(p, t.span, "expected a plugin name, got %s", tok_show(&t, buf, sizeof(buf)));
+				lp_parser_error(p, t.span, "expected a plugin name, got %s", lp_parser_tok_show(&t, buf, sizeof(buf)));
 			else
-				err(p, t.span, "expected a plugin name or 'if', got %s",
-				    tok_show(&t, buf, sizeof(buf)));
-			take(p, 0);
+				lp_parser_error(p, t.span, "expected a plugin name or 'if', got %s",
+				    lp_parser_tok_show(&t, buf, sizeof(buf)));
+			lp_parser_take(p, 0);
 			recover(p, depth);
 			continue;
 		}
@@ -1316,48 +878,48 @@ static void parse_stmts(parser *p, lp_section_kind kind, stmt_list *out)
 
 static const char *const section_names[] = { "input", "filter", "output", NULL };
 
-static void parse_file(parser *p, lp_ast_config *cfg)
+static void parse_file(lp_parser *p, lp_ast_config *cfg)
 {
 	char buf[64];
 	size_t cap = cfg->n_sections;
 	for (;;) {
-		lp_token t = peek(p, 0);
+		lp_token t = lp_parser_peek(p, 0);
 		if (t.kind == LP_TOK_EOF || p->dead)
 			return;
 		int kind = -1;
 		for (int i = 0; section_names[i]; i++)
-			if (is_word(&t, section_names[i]))
+			if (lp_parser_is_word(&t, section_names[i]))
 				kind = i;
 		if (kind < 0) {
 			if (t.kind == LP_TOK_WORD) {
 				char *w = lp_strndup(t.text, t.len);
 				const char *s = lp_diag_suggest(w, section_names);
 				if (s)
-					err(p, t.span, "unknown section '%s' (did you mean '%s'?)", w, s);
+					lp_parser_error(p, t.span, "unknown section '%s' (did you mean '%s'?)", w, s);
 				else
-					err(p, t.span, "unknown section '%s': expected 'input', 'filter' or 'output'",
+					lp_parser_error(p, t.span, "unknown section '%s': expected 'input', 'filter' or 'output'",
 					    w);
 				lp_free(w);
 			} else if (t.kind == LP_TOK_RBRACE) {
-				err(p, t.span, "unexpected '}' with no open block");
+				lp_parser_error(p, t.span, "unexpected '}' with no open block");
 			} else if (!(t.kind == LP_TOK_BAD && t.unterminated)) {
-				err(p, t.span, "expected 'input', 'filter' or 'output', got %s",
-				    tok_show(&t, buf, sizeof(buf)));
+				lp_parser_error(p, t.span, "expected 'input', 'filter' or 'output', got %s",
+				    lp_parser_tok_show(&t, buf, sizeof(buf)));
 			}
-			take(p, 0);
+			lp_parser_take(p, 0);
 			if (t.kind != LP_TOK_RBRACE)
 				recover(p, 0);
 			continue;
 		}
-		take(p, 0);
-		lp_token open = peek(p, 0);
+		lp_parser_take(p, 0);
+		lp_token open = lp_parser_peek(p, 0);
 		if (open.kind != LP_TOK_LBRACE) {
-			err(p, open.span, "expected '{' after '%s', got %s", section_names[kind],
-			    tok_show(&open, buf, sizeof(buf)));
+			lp_parser_error(p, open.span, "expected '{' after '%s', got %s", section_names[kind],
+			    lp_parser_tok_show(&open, buf, sizeof(buf)));
 			recover(p, 0);
 			continue;
 		}
-		take(p, 0);
+		lp_parser_take(p, 0);
 		label_top(p, lp_asprintf("section '%s'", section_names[kind]));
 		lp_ast_section *sec = lp_calloc(1, sizeof(*sec));
 		sec->kind = (lp_section_kind)kind;
@@ -1374,16 +936,16 @@ static void parse_file(parser *p, lp_ast_config *cfg)
 			p->unwind = false;
 			continue;
 		}
-		lp_token close = peek(p, 0);
+		lp_token close = lp_parser_peek(p, 0);
 		if (close.kind != LP_TOK_RBRACE) {
-			report_eof(p);
+			lp_parser_eof(p);
 			return;
 		}
-		take(p, 0);
+		lp_parser_take(p, 0);
 	}
 }
 
-static void parser_fini(parser *p)
+static void parser_fini(lp_parser *p)
 {
 	while (p->n_open)
 		pop_open(p);
@@ -1397,7 +959,7 @@ void lp_conf_parse_into(lp_ast_config *cfg, lp_source_file *file, lp_diag *diag)
 	LP_GROW(cfg->files, cap, cfg->n_files + 1);
 	cfg->files[cfg->n_files++] = file;
 	lp_diag_add_file(diag, file);
-	parser p;
+	lp_parser p;
 	memset(&p, 0, sizeof(p));
 	lp_lexer_init(&p.lx, file);
 	p.file = file;
@@ -1408,7 +970,7 @@ void lp_conf_parse_into(lp_ast_config *cfg, lp_source_file *file, lp_diag *diag)
 
 lp_ast_expr *lp_conf_parse_condition(const lp_source_file *file, lp_diag *diag)
 {
-	parser p;
+	lp_parser p;
 	memset(&p, 0, sizeof(p));
 	lp_lexer_init(&p.lx, file);
 	p.file = file;
@@ -1416,16 +978,16 @@ lp_ast_expr *lp_conf_parse_condition(const lp_source_file *file, lp_diag *diag)
 	p.cond_only = true;
 	lp_diag_add_file(diag, file);
 	lp_ast_expr *e = NULL;
-	lp_token t = peek(&p, TF_COND);
+	lp_token t = lp_parser_peek(&p, LP_TF_COND);
 	if (t.kind == LP_TOK_EOF) {
-		err(&p, t.span, "expected a condition, got the end of the file");
+		lp_parser_error(&p, t.span, "expected a condition, got the end of the file");
 		goto done;
 	}
-	e = parse_condition(&p, false);
-	if (e && peek(&p, TF_COND).kind != LP_TOK_EOF) {
+	e = lp_parser_condition(&p, false);
+	if (e && lp_parser_peek(&p, LP_TF_COND).kind != LP_TOK_EOF) {
 		char buf[64];
-		lp_token rest = peek(&p, TF_COND);
-		err(&p, rest.span, "unexpected %s after the condition", tok_show(&rest, buf, sizeof(buf)));
+		lp_token rest = lp_parser_peek(&p, LP_TF_COND);
+		lp_parser_error(&p, rest.span, "unexpected %s after the condition", lp_parser_tok_show(&rest, buf, sizeof(buf)));
 		lp_ast_expr_destroy(e);
 		e = NULL;
 	}
@@ -1437,13 +999,4 @@ done:
 const char *lp_section_name(lp_section_kind k)
 {
 	return k <= LP_SECTION_OUTPUT ? section_names[k] : "section";
-}
-
-const char *lp_expr_kind_name(lp_ast_expr_kind k)
-{
-	static const char *const names[] = {
-		"and", "or", "xor", "nand", "!", "==", "!=", "<", ">", "<=", ">=", "=~", "!~", "in",
-		"not in", "field", "string", "number", "regex", "array",
-	};
-	return (size_t)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
