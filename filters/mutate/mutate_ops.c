@@ -176,8 +176,9 @@ static bool strict_float(const char *t, double *out)
 }
 
 /* Ruby's String#to_i: optional sign, digits (single underscores allowed),
- * stops at the first other character; 0 when there are none. */
-static json_int_t ruby_to_i(const char *t)
+ * stops at the first other character; 0 when there are none. Returns NULL
+ * when the result needs more than 64 bits (Ruby would make a Bignum). */
+static json_t *ruby_to_i(const char *t)
 {
 	const char *p = t;
 	while (is_space(*p))
@@ -185,15 +186,26 @@ static json_int_t ruby_to_i(const char *t)
 	bool neg = false;
 	if (*p == '+' || *p == '-')
 		neg = *p++ == '-';
-	json_int_t v = 0;
+	unsigned long long v = 0, limit = neg ? 9223372036854775808ULL : 9223372036854775807ULL;
 	for (; *p; p++) {
 		if (*p == '_' && isdigit((unsigned char)p[1]) && p != t)
 			continue;
 		if (!isdigit((unsigned char)*p))
 			break;
-		v = v * 10 + (*p - '0');
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (limit - d) / 10)
+			return NULL;
+		v = v * 10 + d;
 	}
-	return neg ? -v : v;
+	return json_integer(neg ? (json_int_t)(0 - v) : (json_int_t)v);
+}
+
+/* Integer(d) truncates toward zero; NULL when not finite or beyond 64 bits. */
+static json_t *int_of_double(double d)
+{
+	if (!isfinite(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+		return NULL;
+	return json_integer((json_int_t)d);
 }
 
 static json_t *to_integer(const json_t *v, bool eu)
@@ -204,10 +216,8 @@ static json_t *to_integer(const json_t *v, bool eu)
 		return json_integer(0);
 	if (json_is_integer(v))
 		return json_integer(json_integer_value(v));
-	if (json_is_real(v)) {
-		double d = json_real_value(v);
-		return isfinite(d) ? json_integer((json_int_t)d) : NULL;
-	}
+	if (json_is_real(v))
+		return int_of_double(json_real_value(v));
 	if (!json_is_string(v))
 		return NULL;
 	char *t = clean_number(json_string_value(v), json_string_length(v), eu);
@@ -216,11 +226,11 @@ static json_t *to_integer(const json_t *v, bool eu)
 	if (is_hex(t)) {
 		char *end;
 		d = strtod(t, &end);
-		r = *end == '\0' && end != t ? json_integer((json_int_t)d) : NULL;
+		r = *end == '\0' && end != t ? int_of_double(d) : NULL;
 	} else if (strchr(t, 'e')) {
-		r = strict_float(t, &d) ? json_integer((json_int_t)d) : NULL;
+		r = strict_float(t, &d) ? int_of_double(d) : NULL;
 	} else {
-		r = json_integer(ruby_to_i(t));
+		r = ruby_to_i(t);
 	}
 	lp_free(t);
 	return r;

@@ -60,6 +60,12 @@ static void test_integer(void)
 	CONV("17", MUT_CONV_INTEGER, "17");
 	CONV("\"1.234,56\"", MUT_CONV_INTEGER_EU, "1234");
 	CONV("\"1.234.567\"", MUT_CONV_INTEGER_EU, "1234567");
+	/* beyond 64 bits Ruby makes a Bignum: logpipe fails the conversion */
+	CONV("\"9223372036854775807\"", MUT_CONV_INTEGER, "9223372036854775807");
+	CONV("\"-9223372036854775808\"", MUT_CONV_INTEGER, "-9223372036854775808");
+	CONV("\"9223372036854775808\"", MUT_CONV_INTEGER, "ERROR");
+	CONV("1e20", MUT_CONV_INTEGER, "ERROR");
+	CONV("\"1e30\"", MUT_CONV_INTEGER, "ERROR");
 }
 
 static void test_float(void)
