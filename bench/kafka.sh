@@ -5,16 +5,21 @@
 #
 #   bench/kafka.sh [BUILD_DIR] [EVENTS] [PARTITIONS] [CONSUMER_THREADS]
 #
-# Defaults: build 500000 6 1. The filters are the payment example's
+# Defaults: build 300000 64 1. The consumer uses fetch_max_wait_ms => 10
+# (see the config below). librdkafka's mock keeps at most 5 MiB per
+# partition (older messages are dropped), so keep EVENTS x ~900 bytes below
+# PARTITIONS x 5 MiB; messages are keyed by their number so that they spread
+# evenly. The filters are the payment example's
 # (examples/payment/pipeline.conf, its filter block, unchanged). The clock
 # runs from the first delivered event to the last (group join excluded); CPU
 # is the logpipe process's user+system time over the same span, read from
-# /proc. Needs: kcat, curl, python3 (Debian: kcat curl python3).
+# /proc. For the ratio, the same events then go through the same filters from
+# stdin (codec json_lines) to null, timed whole. Needs: kcat, curl, python3 (Debian: kcat curl python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-N=${2:-500000}
-PARTS=${3:-6}
+N=${2:-300000}
+PARTS=${3:-64}
 THREADS=${4:-1}
 LOGPIPE=$BUILD/logpipe
 MOCK=$BUILD/tests/integration/kafka/kafka_mock_cluster
@@ -48,8 +53,11 @@ wait_until 30 test -s "$T/mock.out" || { echo "mock cluster did not start"; exit
 BS=$(head -n 1 "$T/mock.out")
 
 echo "producing $N payment events into $PARTS partitions..."
-python3 bench/payment_gen.py "$N" | kcat -P -b "$BS" -t bench -X queue.buffering.max.ms=50 \
-	-X batch.num.messages=10000
+python3 bench/payment_gen.py "$N" >"$T/events.jsonl"
+awk '{ printf "%d\t%s\n", NR, $0 }' "$T/events.jsonl" |
+	kcat -P -b "$BS" -t bench -K '\t' -X queue.buffering.max.ms=50 -X batch.num.messages=10000
+stored=$(kcat -C -b "$BS" -t bench -e -q -o beginning -f 'x\n' | wc -l)
+[ "$stored" = "$N" ] || { echo "the mock kept $stored of $N events: use more partitions"; exit 1; }
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 {
@@ -62,6 +70,9 @@ input {
     auto_offset_reset => "earliest"
     consumer_threads => $THREADS
     codec => json
+    # The mock answers a fetch with one message set per partition and holds
+    # a fetch of drained partitions for fetch.wait.max.ms: keep it short.
+    fetch_max_wait_ms => 10
   }
 }
 EOF
@@ -90,14 +101,40 @@ rss=$(awk '/VmHWM/{print $2}' "/proc/$LP/status")
 kill -TERM "$LP"
 wait "$LP" || true
 
+# The same filters fed from stdin, for the ratio.
+{
+	echo 'input { stdin { codec => json_lines } }'
+	awk '/^filter \{/{f=1} f{print} f&&/^\}/{exit}' examples/payment/pipeline.conf
+	echo 'output { null {} }'
+} >"$T/stdin.conf"
+s0=$(now)
+python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[2:], check=True)
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write("%f %f" % (ru.ru_utime, ru.ru_stime))' \
+	"$T/stdin.time" "$LOGPIPE" -f "$T/stdin.conf" --api.enabled false \
+	<"$T/events.jsonl" >/dev/null 2>"$T/stdin.err"
+s1=$(now)
+
 HZ=$(getconf CLK_TCK)
-python3 - "$t0" "$t1" "$c0" "$c1" "$o0" "$o1" "$HZ" "$rss" "$N" "$PARTS" "$THREADS" <<'EOF'
+python3 - "$t0" "$t1" "$c0" "$c1" "$o0" "$o1" "$HZ" "$rss" "$N" "$PARTS" "$THREADS" "$s0" "$s1" \
+	"$(cat "$T/stdin.time")" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" <<'EOF'
 import sys
-t0, t1, c0, c1, o0, o1, hz, rss, n, parts, threads = sys.argv[1:]
+(t0, t1, c0, c1, o0, o1, hz, rss, n, parts, threads, s0, s1, stime, cores,
+ load) = sys.argv[1:]
 wall = float(t1) - float(t0)
 cpu = (int(c1) - int(c0)) / int(hz)
 ev = int(o1) - int(o0)
-print("kafka -> payment filters -> null: %s events, %s partitions, %s consumer thread(s)" % (n, parts, threads))
-print("  %.0f events/s   %.0f events per CPU-second   (%d events in %.2f s wall, %.2f s CPU)   peak RSS %.1f MiB"
-      % (ev / wall, ev / cpu if cpu > 0 else float("inf"), ev, wall, cpu, int(rss) / 1024))
+swall = float(s1) - float(s0)
+scpu = sum(float(x) for x in stime.split())
+print("kafka -> payment filters -> null: %s events, %s partitions, %s consumer thread(s); "
+      "%s cores, load average %s" % (n, parts, threads, cores, load))
+print("  kafka: %.0f events/s   %.0f events per CPU-second   (%d events in %.2f s wall, %.2f s CPU)"
+      "   peak RSS %.1f MiB" % (ev / wall, ev / cpu if cpu > 0 else float("inf"), ev, wall, cpu,
+                                int(rss) / 1024))
+print("  stdin: %.0f events/s   %.0f events per CPU-second   (%s events in %.2f s wall, %.2f s CPU,"
+      " start-up included)" % (int(n) / swall, int(n) / scpu if scpu > 0 else float("inf"), n, swall,
+                               scpu))
+if cpu > 0 and scpu > 0:
+    print("  CPU per event, kafka / stdin: %.2f" % ((cpu / ev) / (scpu / int(n))))
 EOF
