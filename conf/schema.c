@@ -466,6 +466,13 @@ lp_args *lp_schema_apply(const lp_ast_plugin *block, const char *kind_name,
 				json_decref(raw);
 				continue;
 			}
+			if (json_is_object(raws[oi]) != json_is_object(raw) && o->def->type != LP_OPT_ANY) {
+				report(a, o, at->span,
+				       "option '%s' of %s '%s' is set more than once, as a hash and as something else",
+				       o->def->name, a->kind_name, block->name);
+				json_decref(raw);
+				continue;
+			}
 			json_t *m;
 			if (json_is_object(raws[oi]) && json_is_object(raw)) {
 				merge_hash(raws[oi], raw);
@@ -478,6 +485,10 @@ lp_args *lp_schema_apply(const lp_ast_plugin *block, const char *kind_name,
 					json_array_append(m, raw);
 			} else if (json_equal(raws[oi], raw)) {
 				m = json_incref(raws[oi]);
+			} else if (json_is_array(raw)) {
+				/* a single value, then an array: one flat list */
+				m = json_pack("[O]", raws[oi]);
+				json_array_extend(m, raw);
 			} else {
 				m = json_pack("[OO]", raws[oi], raw);
 			}

@@ -155,6 +155,13 @@ static void test_merge_repeated(void)
 	CHECK_OWNED_STR(dump(lp_args_get(f.a, "add_tag")), "[\"xx\",\"yy\",\"zz\"]");
 	CHECK_STR(lp_args_str(f.a, "source"), "ss");
 	teardown(&f);
+	setup(&f, "x { url => \"u\" tags => one tags => [two, three] }");
+	CHECK_OWNED_STR(dump(lp_args_get(f.a, "tags")), "[\"one\",\"two\",\"three\"]");
+	teardown(&f);
+	CHECK_OWNED_STR(apply_errors("x { url => \"u\" fields => { kk => 1 }\n fields => [kk, 2] }"),
+			"t.conf:3:2: error: option 'fields' of filter 'x' is set more than once, as a hash and as something else\n"
+			" fields => [kk, 2] }\n"
+			" ^~~~~~\n");
 	CHECK_OWNED_STR(apply_errors("x { url => \"u\" source => aa\n source => bb }"),
 			"t.conf:3:2: error: option 'source' of filter 'x' is set more than once\n"
 			" source => bb }\n"
