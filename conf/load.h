@@ -14,7 +14,8 @@
 lp_ast_config *lp_conf_load(const char *const *paths, size_t n_paths, const char *text,
 			    lp_diag *diag);
 
-/* Parses one already substituted source (takes ownership of file) and
+/* Parses one source (takes ownership of file; ${VAR} in its strings is
+ * substituted as they are parsed, so positions stay those of the text) and
  * appends its sections to cfg. Used by lp_conf_load and by tests. */
 void lp_conf_parse_into(lp_ast_config *cfg, lp_source_file *file, lp_diag *diag);
 
