@@ -855,6 +855,16 @@ static void parse_stmts(lp_parser *p, lp_section_kind kind, stmt_list *out)
 			lp_parser_take(p, 0);
 			recover(p, depth);
 			continue;
+		} else if (lp_parser_is_word(&t, "elsif") || lp_parser_is_word(&t, "elseif") ||
+			   lp_parser_is_word(&t, "elif") || lp_parser_is_word(&t, "unless")) {
+			if (lp_parser_is_word(&t, "unless"))
+				lp_parser_error(p, t.span, "'unless' is not a keyword: write if !(...)");
+			else
+				lp_parser_error(p, t.span, "'%.*s' is not a keyword: write 'else if'",
+						(int)t.len, t.text);
+			lp_parser_take(p, 0);
+			recover(p, depth);
+			continue;
 		} else if (t.kind == LP_TOK_STRING || (t.kind == LP_TOK_WORD && lp_word_is_name(t.text, t.len))) {
 			s = parse_plugin_stmt(p, kind);
 		} else {

@@ -274,6 +274,14 @@ static void test_errors_structure(void)
 			"t.conf:1:16: error: 'else' without a preceding 'if'\n"
 			"filter { m { } else { } }\n"
 			"               ^~~~\n");
+	CHECK_OWNED_STR(cu_parse_errors("filter { if [a] { } elsif [b] { } m { } }"),
+			"t.conf:1:21: error: 'elsif' is not a keyword: write 'else if'\n"
+			"filter { if [a] { } elsif [b] { } m { } }\n"
+			"                    ^~~~~\n");
+	CHECK_OWNED_STR(cu_parse_errors("filter { unless [a] { } }"),
+			"t.conf:1:10: error: 'unless' is not a keyword: write if !(...)\n"
+			"filter { unless [a] { } }\n"
+			"         ^~~~~~\n");
 	CHECK_OWNED_STR(cu_parse_errors("input {\n  if [type] == \"x\" { stdin { } }\n}\n"),
 			"t.conf:2:3: error: conditionals are not allowed in the input section\n"
 			"  if [type] == \"x\" { stdin { } }\n"
