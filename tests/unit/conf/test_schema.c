@@ -312,6 +312,25 @@ static void test_error_helpers(void)
 	teardown(&f);
 }
 
+static void test_error_item_pairs(void)
+{
+	/* a hash given as key/value pairs: entry i is the value at 2i+1, its key at 2i */
+	fixture f;
+	setup(&f, "x { url => \"u\" fields => [\"k1]\", \"v1\", \"k2\", \"v2\"] }");
+	CHECK_OWNED_STR(dump(lp_args_get(f.a, "fields")), "{\"k1]\":\"v1\",\"k2\":\"v2\"}");
+	lp_args_error_item(f.a, "fields", 1, "second entry");
+	lp_fieldref *r = lp_args_fieldref_text(f.a, "fields", 0, "k1]");
+	CHECK(r == NULL);
+	CHECK_OWNED_STR(cu_diag_text(f.d),
+			"t.conf:2:30: error: option 'fields' of filter 'x': unexpected ']' in field reference\n"
+			"x { url => \"u\" fields => [\"k1]\", \"v1\", \"k2\", \"v2\"] }\n"
+			"                             ^\n"
+			"t.conf:2:46: error: second entry\n"
+			"x { url => \"u\" fields => [\"k1]\", \"v1\", \"k2\", \"v2\"] }\n"
+			"                                             ^~~~\n");
+	teardown(&f);
+}
+
 static void test_ids(void)
 {
 	lp_schema_reset_ids();
@@ -384,6 +403,7 @@ int main(void)
 	LP_RUN(test_errors);
 	LP_RUN(test_fieldref_template_errors);
 	LP_RUN(test_error_helpers);
+	LP_RUN(test_error_item_pairs);
 	LP_RUN(test_ids);
 	LP_RUN(test_describe);
 	return lp_test_report();
