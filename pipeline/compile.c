@@ -355,6 +355,25 @@ static void add_fields(const lp_named_tpl *v, size_t n, lp_event *ev, lp_buf *sc
 	}
 }
 
+/* add_tag as Logstash's Decorators.add_tags: Array(tags) << tag, without a
+ * duplicate check (unlike the tags filters add on failure). */
+static void append_tag(lp_event *ev, const char *tag)
+{
+	json_t *tags = json_object_get(ev->data, "tags");
+	json_t *t = json_string(tag);
+	if (!t)
+		t = json_stringn_nocheck(tag, strlen(tag));
+	if (json_is_array(tags)) {
+		json_array_append_new(tags, t);
+		return;
+	}
+	json_t *arr = json_array();
+	if (tags && !json_is_null(tags))
+		json_array_append(arr, tags);
+	json_array_append_new(arr, t);
+	json_object_set_new(ev->data, "tags", arr);
+}
+
 static void apply_common(const lp_node *n, lp_event *ev, bool filter)
 {
 	lp_buf scratch = LP_BUF_INIT;
@@ -371,8 +390,11 @@ static void apply_common(const lp_node *n, lp_event *ev, bool filter)
 		for (size_t i = 0; i < n->n_add_tag; i++) {
 			lp_buf_reset(&scratch);
 			lp_template_render(n->add_tag[i], ev, &scratch);
-			lp_event_tag(ev, lp_buf_str(&scratch));
+			append_tag(ev, lp_buf_str(&scratch));
 		}
+		json_t *tags = n->n_remove_tag ? json_object_get(ev->data, "tags") : NULL;
+		if (tags && !json_is_array(tags) && !json_is_null(tags)) /* Array(tags) */
+			json_object_set_new(ev->data, "tags", json_pack("[O]", tags));
 		for (size_t i = 0; i < n->n_remove_tag; i++) {
 			lp_buf_reset(&scratch);
 			lp_template_render(n->remove_tag[i], ev, &scratch);
