@@ -69,6 +69,7 @@ async function waitPort(port, ms) {
 
 // Starts logpipe with config text; collects stdout lines parsed as JSON into
 // proc.events and stderr into proc.err.
+const procs = []
 function startLogpipe(bin, config, extraArgs = []) {
   const args = ['--api.enabled', 'false', '--log.level', 'info', '-e', config, ...extraArgs]
   const p = child.spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -93,6 +94,7 @@ function startLogpipe(bin, config, extraArgs = []) {
   p.stderr.setEncoding('utf8')
   p.stderr.on('data', (d) => { p.err += d; if (process.env.LP_TEST_VERBOSE) process.stderr.write(d) })
   p.keepRaw = true
+  procs.push(p)
   p.on('exit', (code, sig) => { p.exited = true; p.code = code; p.signal = sig })
   return p
 }
@@ -218,6 +220,15 @@ function tmpdir(prefix) {
 // the exit code.
 function report() {
   for (const d of tmpdirs) fs.rmSync(d, { recursive: true, force: true })
+  // a sanitizer build reports memory errors and leaks on stderr
+  const bad = procs.filter((p) => /ERROR: (Address|Leak)Sanitizer|runtime error:/.test(p.err))
+  if (bad.length) {
+    results.failed++
+    log(`FAIL sanitizer reports in ${bad.length} logpipe run(s):\n` + bad.map((p) => p.err).join('\n'))
+  } else {
+    results.passed++
+    log(`PASS no sanitizer reports in ${procs.length} logpipe runs`)
+  }
   console.log(`${results.passed} passed, ${results.failed} failed`)
   return results.failed === 0 ? 0 : 1
 }
