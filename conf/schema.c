@@ -669,6 +669,31 @@ static const lp_ast_value *item_node(const lp_args *a, const char *name, size_t 
 		*key = NULL;
 	if (!o)
 		return NULL;
+	if (json_is_object(o->value)) {
+		/* entry i of the merged hash: its first appearance by key */
+		const char *kname = NULL, *k2;
+		json_t *ignored;
+		size_t n = 0;
+		json_object_foreach(o->value, k2, ignored) {
+			if (n++ == i) {
+				kname = k2;
+				break;
+			}
+		}
+		for (size_t j = 0; kname && j < o->n_attrs; j++) {
+			const lp_ast_value *v = o->attrs[j]->value;
+			bool pairs = v->kind == LP_AST_ARRAY;
+			size_t step = pairs ? 2 : 1;
+			for (size_t e = 0; e + (pairs ? 1 : 0) < v->n_items; e += step) {
+				const lp_ast_value *kv = pairs ? v->items[e] : (v->keys ? v->keys[e] : NULL);
+				if (kv && kv->str && strcmp(kv->str, kname) == 0) {
+					if (key)
+						*key = kv;
+					return pairs ? v->items[e + 1] : v->items[e];
+				}
+			}
+		}
+	}
 	size_t k = i;
 	for (size_t j = 0; j < o->n_attrs; j++) {
 		const lp_ast_value *v = o->attrs[j]->value;

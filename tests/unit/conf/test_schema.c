@@ -329,6 +329,20 @@ static void test_error_item_pairs(void)
 			"x { url => \"u\" fields => [\"k1]\", \"v1\", \"k2\", \"v2\"] }\n"
 			"                                             ^~~~\n");
 	teardown(&f);
+
+	/* merged hashes: entries by key, at their first appearance */
+	setup(&f, "x { url => \"u\" fields => { \"aa\" => 1 \"bb\" => 2 }\n fields => { \"aa\" => 3 \"c]\" => 4 } }");
+	CHECK_OWNED_STR(dump(lp_args_get(f.a, "fields")), "{\"aa\":[1,3],\"bb\":2,\"c]\":4}");
+	lp_args_error_item(f.a, "fields", 1, "entry bb");
+	CHECK(lp_args_fieldref_text(f.a, "fields", 2, "c]") == NULL);
+	CHECK_OWNED_STR(cu_diag_text(f.d),
+			"t.conf:2:46: error: entry bb\n"
+			"x { url => \"u\" fields => { \"aa\" => 1 \"bb\" => 2 }\n"
+			"                                             ^\n"
+			"t.conf:3:26: error: option 'fields' of filter 'x': unexpected ']' in field reference\n"
+			" fields => { \"aa\" => 3 \"c]\" => 4 } }\n"
+			"                         ^\n");
+	teardown(&f);
 }
 
 static void test_ids(void)
