@@ -156,7 +156,12 @@ static void settle_and_commit(consumer *c, const rd_kafka_topic_partition_list_t
 			left, c->in->inflight_wait_ms, why);
 	store_safe(c);
 	rd_kafka_resp_err_t err = rd_kafka_commit(c->rk, NULL, 0);
-	if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+	if (err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS)
+		lp_info(c->in->id,
+			"The group was rebalancing, so offsets could not be committed at %s; the "
+			"partitions' next owner resumes from the previous commit (some events may be "
+			"delivered twice).", why);
+	else if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
 		lp_warn(c->in->id, "Committing Kafka offsets failed (%s): %s.", why,
 			rd_kafka_err2str(err));
 }
@@ -188,8 +193,9 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 	lp_buf names = LP_BUF_INIT;
 	describe_parts(parts, &names);
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-		lp_info(c->in->id, "Consumer %d of group '%s' was assigned partitions %s.", c->index,
-			c->in->group_id, lp_buf_str(&names));
+		if (parts->cnt > 0)
+			lp_info(c->in->id, "Consumer %d of group '%s' was assigned partitions %s.",
+				c->index, c->in->group_id, lp_buf_str(&names));
 		reset_parts(c, parts);
 		c->ever_assigned = true;
 		if (coop) {
@@ -203,7 +209,9 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 			rd_kafka_assign(rk, parts);
 		}
 	} else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
-		if (rd_kafka_assignment_lost(rk)) {
+		if (parts->cnt == 0) {
+			/* nothing to hand over */
+		} else if (rd_kafka_assignment_lost(rk)) {
 			lp_warn(c->in->id,
 				"Consumer %d lost partitions %s (its group session expired); events in "
 				"flight will be consumed again by their new owner.",
@@ -256,7 +264,8 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
 	consumer *c = rd_kafka_opaque(rk);
-	if (level <= 4) {
+	/* Connection failures also reach on_error, which words them for users. */
+	if (level <= 4 && strcmp(fac, "FAIL") != 0) {
 		long long suppressed = 0;
 		if (lp_ratelimit_ok(&c->rl_log, 10000, &suppressed))
 			lp_warn(c->in->id, "librdkafka %s: %s (%lld similar messages suppressed).", fac,
@@ -270,7 +279,9 @@ static void on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 		      rd_kafka_topic_partition_list_t *offsets, void *opaque)
 {
 	consumer *c = opaque;
-	if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+	if (err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS)
+		lp_debug(c->in->id, "Offsets not committed while the group rebalances.");
+	else if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
 		lp_warn(c->in->id, "Committing Kafka offsets failed: %s; the next commit retries.",
 			rd_kafka_err2str(err));
 	else if (!err && lp_log_enabled(LP_LOG_DEBUG))

@@ -58,6 +58,41 @@ field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p"; }
 lines_of() { $COUNT "$@" | field lines; }
 unique_of() { $COUNT "$@" | field unique; }
 
+# ---- configuration errors point at the option (no broker needed)
+check_error() {
+	local out rc=0
+	out=$("$LOGPIPE" -t -e "input { kafka { $1 } } output { stdout {} }" 2>&1) || rc=$?
+	[ "$rc" = 1 ] || fail "config check of '$1' exited with $rc, not 1: $out"
+	grep -qF -- "$2" <<<"$out" || fail "config check of '$1' did not say '$2': $out"
+}
+check_error 'kafka_properties => { "fetch.wait.max.ms" => 50 "no.such.property" => "1" }' \
+	"librdkafka rejected property 'no.such.property'"
+check_error 'kafka_properties => { "enable.auto.offset.store" => "true" }' \
+	"property 'enable.auto.offset.store' is managed by logpipe"
+check_error 'partition_assignment_strategy => "sticky"' "use 'cooperative_sticky'"
+check_error 'decorate_events => "full"' "decorate_events"
+check_error 'topics => ["^logs-.*"]' "use topics_pattern"
+check_error 'sasl_jaas_config => "org.apache.kafka.common.security.plain.PlainLoginModule required;"' \
+	'needs username="..." and password="..."'
+check_error 'ssl_truststore_type => "JKS"' "convert it to PEM"
+cat >"$T/valid.conf" <<'CONF'
+input {
+  kafka {
+    topics => ["a", "b"]
+    codec => json
+    decorate_events => "extended"
+    consumer_threads => 2
+    security_protocol => "SASL_SSL"
+    sasl_mechanism => "PLAIN"
+    sasl_jaas_config => 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";'
+    kafka_properties => { "fetch.wait.max.ms" => 50 "queued.max.messages.kbytes" => 32768 }
+  }
+}
+output { stdout {} }
+CONF
+"$LOGPIPE" -t -f "$T/valid.conf" >"$T/check.out" 2>&1 || fail "a valid kafka block was refused: $(cat "$T/check.out")"
+pass "configuration errors point at the option; a full valid block is accepted"
+
 # ---- the mock cluster
 mkfifo "$T/mock.ctl"
 "$MOCK" t1:6 split:6 failover:6 deco:2 bad:1 <"$T/mock.ctl" >"$T/mock.out" 2>"$T/mock.err" &
@@ -175,7 +210,7 @@ r=$($COUNT --expect 220000 "$T/one.out")
 pass "SIGKILL mid-stream then restart: nothing lost, $(echo "$r" | field dups) duplicate(s) ($r)"
 
 # ---- 4. two processes in one group split the partitions
-conf split split g2
+conf split split g2 'partition_assignment_strategy => "cooperative_sticky"'
 start a split
 A=$LP_PID
 wait_until 60 has_log a "was assigned partitions" || fail "process a got no partitions"
