@@ -140,6 +140,10 @@ static void *beats_create(lp_args *a)
 	if (!codec)
 		ok = false;
 	srv->tag_applied = lp_asprintf("beats_input_codec_%s_applied", codec ? codec->name : "plain");
+	if (codec && strcmp(codec->name, "plain") != 0)
+		lp_warn("beats",
+			"Input '%s': codec '%s' is not applied to Beats messages; they pass through unchanged (decode them with a filter, e.g. json { source => \"message\" }).",
+			srv->id, codec->name);
 	lp_codec_destroy(codec);
 
 	srv->ref_host_name = ref("[@metadata][input][beats][host][name]");
