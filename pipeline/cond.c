@@ -231,14 +231,15 @@ static lp_cond_result compare(const lp_cond *c, const json_t *a, const json_t *b
 
 /* `needle in hay`, as Logstash 8 evaluates it: substring for two strings,
  * membership for an array (by string form when the needle is a field and the
- * array a list of constants), never a hash key. */
+ * array a list of constants), never a hash key; an array or hash is in
+ * nothing; two other field values are compared for equality. */
 static bool in(const lp_cond *c, const json_t *needle, const json_t *hay)
 {
-	if (!needle || !hay)
+	if (!needle || !hay || json_is_array(needle) || json_is_object(needle))
 		return false;
 	if (json_is_array(hay)) {
 		bool by_string = c->l->kind == LP_EX_FIELD && c->r->kind == LP_EX_ARRAY;
-		if (by_string && (json_is_array(needle) || json_is_object(needle) || json_is_null(needle)))
+		if (by_string && json_is_null(needle))
 			return false;
 		for (size_t i = 0; i < json_array_size(hay); i++) {
 			const json_t *e = json_array_get(hay, i);
@@ -249,6 +250,8 @@ static bool in(const lp_cond *c, const json_t *needle, const json_t *hay)
 	}
 	if (json_is_string(hay) && json_is_string(needle))
 		return strstr(json_string_value(hay), json_string_value(needle)) != NULL;
+	if (c->l->kind == LP_EX_FIELD && c->r->kind == LP_EX_FIELD)
+		return !json_is_null(needle) && values_equal(needle, hay);
 	return false;
 }
 
