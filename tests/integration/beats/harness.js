@@ -119,10 +119,11 @@ class BeatsClient {
     sock.on('data', (d) => {
       this.buf = Buffer.concat([this.buf, d])
       while (this.buf.length >= 6) {
-        if (this.buf[0] !== 0x32 || this.buf[1] !== 0x41) {
+        if ((this.buf[0] !== 0x32 && this.buf[0] !== 0x31) || this.buf[1] !== 0x41) {
           this.error = new Error('unexpected bytes from server')
           break
         }
+        this.lastAckVersion = this.buf[0] - 0x30
         const seq = this.buf.readUInt32BE(2)
         this.buf = this.buf.subarray(6)
         if (seq === 0) this.keepalives++

@@ -66,7 +66,9 @@ async function plainSuite() {
       const frames = [H.windowFrame(2, 1), H.dataFrame(1, { line: 'v1 first', id: 'v1-a', file: '/var/log/x' }),
         H.dataFrame(2, { line: 'v1 second', id: 'v1-b' })]
       await c.write(Buffer.concat(frames))
-      await waitFor(() => ids(lp, 'v1-').size === 2, 10000, 'v1 events')
+      await c.waitAck(2)
+      assert(c.lastAckVersion === 1, 'a version 1 window gets a version 1 ACK')
+      assert(ids(lp, 'v1-').size === 2, 'v1 events')
       const e = lp.events.find((x) => x.id === 'v1-a')
       assert(e.message === 'v1 first' && e.file === '/var/log/x', 'v1 fields: ' + JSON.stringify(e))
       c.destroy()
@@ -136,6 +138,8 @@ async function plainSuite() {
     await badCase('unknown frame type', Buffer.from('2Q\0\0\0\x01'), "unknown frame type 'Q'")
     await badCase('not JSON', Buffer.concat([H.windowFrame(1), H.jsonFrame(1, '{"a":')]), 'is not JSON')
     await badCase('JSON not an object', Buffer.concat([H.windowFrame(1), H.jsonFrame(1, '[1,2]')]), 'not a JSON object')
+    await badCase('event outside a window', H.jsonFrame(1, { id: 'nowindow' }), 'arrived outside a window')
+    await badCase('a new window inside a window', Buffer.concat([H.windowFrame(3), H.jsonFrame(1, { id: 'w' }), H.windowFrame(1)]), 'a new window began')
     await badCase('frame over the size limit', Buffer.concat([H.windowFrame(1), Buffer.from('2J'), H.u32(1), H.u32(0x7fffffff)]), 'over the limit')
     await badCase('corrupt zlib', Buffer.concat([H.windowFrame(1), Buffer.from('2C'), H.u32(8), Buffer.from('notzlib!')]), 'corrupt zlib')
     await badCase('compressed length that lies', (() => {
