@@ -27,6 +27,7 @@ typedef struct pair {
 	lp_template *value;   /* update/replace: the new value; coerce: default */
 	const char *text;     /* split/join separator */
 	mut_conv conv;
+	bool cont;            /* merge: another added field for the previous destination */
 } pair;
 
 typedef struct gsub_rule {
@@ -131,6 +132,7 @@ static void read_pairs(lp_args *a, const char *opt, arg_kind kind, list *out)
 		size_t reps = kind == ARG_NAME && json_is_array(val) && json_array_size(val) ? json_array_size(val) : 1;
 		for (size_t k = 0; k < reps; k++) {
 			pair *p = &v[out->n];
+			p->cont = k > 0;
 			json_t *one = kind == ARG_NAME && json_is_array(val) ? json_array_get(val, k) : val;
 			bool ok = compile_name(a, opt, i, key, &p->field);
 			char *text = json_is_string(one) ? lp_strdup(json_string_value(one)) : json_dumps(one, JSON_ENCODE_ANY);
@@ -566,25 +568,37 @@ static json_t *as_array(json_t *v)
 	return a;
 }
 
+/* Logstash reads the destination once, then merges each added field into
+ * that value: a hash or array accumulates, while a scalar or missing
+ * destination restarts from Array(value) for each added field. */
 static bool op_merge(const filter_mutate *f, lp_event *ev)
 {
 	const pair *v = f->merge.v;
+	json_t *base = NULL; /* the destination as read at the start of its group */
 	for (size_t i = 0; i < f->merge.n; i++) {
 		bool o1, o2;
 		lp_fieldref *dest = resolve(&v[i].field, ev, &o1);
 		lp_fieldref *src = resolve(&v[i].other, ev, &o2);
-		json_t *d = dest ? lp_event_get(ev, dest) : NULL;
+		if (!v[i].cont) {
+			json_decref(base);
+			json_t *d = dest ? lp_event_get(ev, dest) : NULL;
+			base = d ? json_deep_copy(d) : NULL;
+		}
 		json_t *s = src ? lp_event_get(ev, src) : NULL;
 		if (dest && src) {
-			if (json_is_object(d) != json_is_object(s)) {
+			if (json_is_object(base) != json_is_object(s)) {
 				lp_error("filter.mutate", "Filter '%s': cannot merge an array and a hash (destination '%s', "
 					 "added field '%s').", f->id, dest->text, src->text);
-			} else if (json_is_object(d)) {
-				json_t *m = json_deep_copy(d);
-				json_object_update(m, s);
-				lp_event_set(ev, dest, m);
+			} else if (json_is_object(base)) {
+				json_object_update(base, s);
+				lp_event_set(ev, dest, json_deep_copy(base));
+			} else if (json_is_array(base)) {
+				json_t *add = as_array(s);
+				json_array_extend(base, add);
+				json_decref(add);
+				lp_event_set(ev, dest, json_deep_copy(base));
 			} else {
-				json_t *m = as_array(d);
+				json_t *m = as_array(base);
 				json_t *add = as_array(s);
 				json_array_extend(m, add);
 				json_decref(add);
@@ -596,6 +610,7 @@ static bool op_merge(const filter_mutate *f, lp_event *ev)
 		if (o2)
 			lp_fieldref_destroy(src);
 	}
+	json_decref(base);
 	return true;
 }
 
