@@ -419,9 +419,14 @@ static json_t *gsub_one(const gsub_rule *g, lp_event *ev, const char *s, size_t 
 		re = dyn;
 	}
 	char *rep = g->repl_tpl ? lp_template_render_str(g->repl_tpl, ev) : NULL;
-	mut_gsub(re, s, len, g->repl, rep, &out);
+	bool ok = mut_gsub(re, s, len, g->repl, rep, &out);
 	lp_free(rep);
 	lp_regex_destroy(dyn);
+	if (!ok) {
+		*bad = true;
+		lp_buf_fini(&out);
+		return NULL;
+	}
 	json_t *v = json_stringn_nocheck(lp_buf_str(&out), out.len);
 	lp_buf_fini(&out);
 	return v;
@@ -453,7 +458,8 @@ static bool op_gsub(const filter_mutate *f, lp_event *ev)
 				json_decref(arr);
 		}
 		if (bad) {
-			warn_event(f, "the gsub pattern for field '%s' rendered to an invalid regular expression",
+			warn_event(f, "the gsub rule for field '%s' failed (a %%{} pattern that is not a valid regular "
+				   "expression, or a replacement naming a group the pattern does not have)",
 				   g[i].field->text);
 			return false;
 		}

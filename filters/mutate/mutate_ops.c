@@ -397,9 +397,12 @@ void mut_repl_destroy(mut_repl *r)
 
 #define MAX_PAIRS 32
 
-static void append_repl(const mut_repl *r, const lp_regex *re, const char *s, size_t len,
+/* Returns false when the replacement names a group the regex does not have
+ * (Ruby raises IndexError). */
+static bool append_repl(const mut_repl *r, const lp_regex *re, const char *s, size_t len,
 			const size_t *ov, lp_buf *out)
 {
+	bool ok = true;
 	for (size_t i = 0; i < r->n; i++) {
 		const part *p = &r->parts[i];
 		int g = -1;
@@ -422,12 +425,15 @@ static void append_repl(const mut_repl *r, const lp_regex *re, const char *s, si
 			memcpy(name, r->text + p->off, n);
 			name[n] = '\0';
 			g = lp_regex_group_number(re, name);
+			if (g < 0)
+				ok = false;
 			break;
 		}
 		}
 		if (g >= 0 && (size_t)g <= lp_regex_captures(re) && g < MAX_PAIRS && ov[2 * g] != (size_t)-1)
 			lp_buf_add(out, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
 	}
+	return ok;
 }
 
 static size_t utf8_len(unsigned char c)
@@ -435,9 +441,10 @@ static size_t utf8_len(unsigned char c)
 	return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
 }
 
-void mut_gsub(const lp_regex *re, const char *s, size_t len, const mut_repl *r, const char *text,
+bool mut_gsub(const lp_regex *re, const char *s, size_t len, const mut_repl *r, const char *text,
 	      lp_buf *out)
 {
+	bool ok = true;
 	mut_repl *tmp = NULL;
 	if (!r)
 		r = tmp = mut_repl_compile(text);
@@ -446,7 +453,7 @@ void mut_gsub(const lp_regex *re, const char *s, size_t len, const mut_repl *r, 
 	while (pos <= len && lp_regex_search(re, s, len, pos, ov, MAX_PAIRS)) {
 		size_t ms = ov[0], me = ov[1];
 		lp_buf_add(out, s + copied, ms - copied);
-		append_repl(r, re, s, len, ov, out);
+		ok = append_repl(r, re, s, len, ov, out) && ok;
 		copied = me;
 		if (me == ms) {
 			if (ms >= len)
@@ -463,6 +470,7 @@ void mut_gsub(const lp_regex *re, const char *s, size_t len, const mut_repl *r, 
 	if (copied < len)
 		lp_buf_add(out, s + copied, len - copied);
 	mut_repl_destroy(tmp);
+	return ok;
 }
 
 /* ---- case ---- */

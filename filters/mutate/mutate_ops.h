@@ -33,8 +33,10 @@ mut_repl *mut_repl_compile(const char *text);
 void mut_repl_destroy(mut_repl *r);
 
 /* Appends s (len bytes) with every match of re replaced to out; the
- * replacement is either compiled (r) or raw text parsed on the fly (text). */
-void mut_gsub(const lp_regex *re, const char *s, size_t len, const mut_repl *r, const char *text,
+ * replacement is either compiled (r) or raw text parsed on the fly (text).
+ * Returns false when a match used \k<name> for a group re does not have
+ * (Ruby raises IndexError; the caller fails the filter). */
+bool mut_gsub(const lp_regex *re, const char *s, size_t len, const mut_repl *r, const char *text,
 	      lp_buf *out);
 
 typedef enum { MUT_UPPER, MUT_LOWER, MUT_CAPITALIZE } mut_case;

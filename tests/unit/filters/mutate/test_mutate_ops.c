@@ -144,11 +144,12 @@ static char *gsub(const char *pattern, const char *s, const char *repl)
 		return lp_strdup("BAD PATTERN");
 	lp_buf out = LP_BUF_INIT;
 	mut_repl *r = mut_repl_compile(repl);
-	mut_gsub(re, s, strlen(s), r, NULL, &out);
+	bool ok = mut_gsub(re, s, strlen(s), r, NULL, &out);
 	/* the uncompiled path must agree with the compiled one */
 	lp_buf out2 = LP_BUF_INIT;
-	mut_gsub(re, s, strlen(s), NULL, repl, &out2);
-	char *res = lp_strdup(strcmp(lp_buf_str(&out), lp_buf_str(&out2)) == 0 ? lp_buf_str(&out) : "MISMATCH");
+	bool ok2 = mut_gsub(re, s, strlen(s), NULL, repl, &out2);
+	char *res = lp_strdup(ok != ok2 || strcmp(lp_buf_str(&out), lp_buf_str(&out2)) != 0 ? "MISMATCH"
+			      : ok ? lp_buf_str(&out) : "ERROR");
 	lp_buf_fini(&out);
 	lp_buf_fini(&out2);
 	mut_repl_destroy(r);
@@ -178,7 +179,8 @@ static void test_gsub(void)
 	GSUB("(x)?b", "abc", "[\\1]", "a[]c");     /* unset group: empty */
 	GSUB("/", "a/b", "\\\\", "a\\b");          /* \\ is one backslash */
 	GSUB("q", "q", "\\\"x", "\\\"x");          /* unknown escape kept */
-	GSUB("b", "abc", "\\k<nope>", "ac");       /* unknown name: empty */
+	GSUB("b", "abc", "\\k<nope>", "ERROR");    /* unknown name: Ruby raises */
+	GSUB("x", "abc", "\\k<nope>", "abc");      /* ... only when something matched */
 	GSUB("^", "a\nb", ">", ">a\n>b");          /* Ruby line anchors */
 	GSUB("$", "a\nb", "<", "a<\nb<");
 	GSUB("x*", "é", "-", "-é-");               /* empty matches step by character */
