@@ -359,6 +359,22 @@ SSL_CTX *lp_net_tls_server(const lp_tls_opts *o, char *err, size_t errcap)
 		ssl_errors(err, errcap, what);
 		goto fail;
 	}
+	for (size_t i = 0; i < o->n_extra_chain; i++) {
+		FILE *f = fopen(o->extra_chain[i], "r");
+		X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+		if (f)
+			fclose(f);
+		if (!x || SSL_CTX_add_extra_chain_cert(ctx, x) != 1) {
+			char what[300];
+			snprintf(what, sizeof(what), "the chain certificate '%s' could not be loaded",
+				 o->extra_chain[i]);
+			ssl_errors(err, errcap, what);
+			X509_free(x);
+			goto fail;
+		}
+	}
+	if (!o->n_cas && o->client_auth != LP_TLS_CLIENT_NONE)
+		SSL_CTX_set_default_verify_paths(ctx);
 	if (o->n_cas) {
 		X509_STORE *store = SSL_CTX_get_cert_store(ctx);
 		STACK_OF(X509_NAME) *names = sk_X509_NAME_new_null();
@@ -414,11 +430,12 @@ int lp_net_tls_opts_from_args(lp_args *a, lp_tls_opts *o)
 	o->client_auth = !auth || strcmp(auth, "none") == 0 ? LP_TLS_CLIENT_NONE :
 			 strcmp(auth, "optional") == 0     ? LP_TLS_CLIENT_OPTIONAL :
 							     LP_TLS_CLIENT_REQUIRED;
-	static const char *const keys[3] = { "ssl_certificate_authorities",
-					     "ssl_supported_protocols", "ssl_cipher_suites" };
-	const char **lists[3] = { NULL, NULL, NULL };
-	size_t counts[3] = { 0, 0, 0 };
-	for (int k = 0; k < 3; k++) {
+	static const char *const keys[4] = { "ssl_certificate_authorities",
+					     "ssl_supported_protocols", "ssl_cipher_suites",
+					     "ssl_extra_chain_certs" };
+	const char **lists[4] = { NULL, NULL, NULL, NULL };
+	size_t counts[4] = { 0, 0, 0, 0 };
+	for (int k = 0; k < 4; k++) {
 		const json_t *v = lp_args_get(a, keys[k]);
 		size_t n = json_is_array(v) ? json_array_size(v) : 0;
 		counts[k] = n;
@@ -434,6 +451,8 @@ int lp_net_tls_opts_from_args(lp_args *a, lp_tls_opts *o)
 	o->n_protocols = counts[1];
 	o->ciphers = lists[2];
 	o->n_ciphers = counts[2];
+	o->extra_chain = lists[3];
+	o->n_extra_chain = counts[3];
 	int rc = 0;
 	for (size_t i = 0; i < o->n_protocols; i++) {
 		if (!o->protocols[i] || !proto_version(o->protocols[i])) {
@@ -453,7 +472,10 @@ int lp_net_tls_opts_from_args(lp_args *a, lp_tls_opts *o)
 		lp_args_error(a, "ssl_key", "'ssl_key' is required when 'ssl_enabled' is true");
 		rc = LP_ECONFIG;
 	}
-	if (o->client_auth != LP_TLS_CLIENT_NONE && !o->n_cas) {
+	/* as Logstash: an explicit client authentication needs CAs; the tcp
+	 * input's default (required) falls back to the system's CAs */
+	if (o->client_auth != LP_TLS_CLIENT_NONE && !o->n_cas &&
+	    lp_args_isset(a, "ssl_client_authentication")) {
 		lp_args_error(a, "ssl_certificate_authorities",
 			      "'ssl_certificate_authorities' is required when 'ssl_client_authentication' is '%s'",
 			      auth);
@@ -470,8 +492,9 @@ void lp_net_tls_opts_fini(lp_tls_opts *o)
 	lp_free((void *)o->cas);
 	lp_free((void *)o->protocols);
 	lp_free((void *)o->ciphers);
-	o->cas = o->protocols = o->ciphers = NULL;
-	o->n_cas = o->n_protocols = o->n_ciphers = 0;
+	lp_free((void *)o->extra_chain);
+	o->cas = o->protocols = o->ciphers = o->extra_chain = NULL;
+	o->n_cas = o->n_protocols = o->n_ciphers = o->n_extra_chain = 0;
 }
 
 /* ---- streams ---- */

@@ -98,8 +98,11 @@ typedef struct lp_tls_opts {
 	const char *certificate;   /* PEM file (chain allowed) */
 	const char *key;           /* PEM file: PKCS#8 or traditional, maybe encrypted */
 	const char *key_passphrase; /* secret; NULL when none */
-	const char *const *cas;    /* CA files for client certificates */
+	const char *const *cas;    /* CA files for client certificates; none: the
+				    * system's CAs when client_auth is not NONE */
 	size_t n_cas;
+	const char *const *extra_chain; /* more PEM certificates sent with ours */
+	size_t n_extra_chain;
 	lp_tls_client_auth client_auth;
 	const char *const *protocols; /* "TLSv1.1" "TLSv1.2" "TLSv1.3"; NULL = 1.2 and 1.3 */
 	size_t n_protocols;
@@ -129,14 +132,16 @@ extern const char *const lp_net_tls_client_auth_choices[];
 	{ "ssl_supported_protocols", LP_OPT_ARRAY, "[]", 0, NULL, 0, 0,                        \
 	  "Allowed TLS versions (TLSv1.1, TLSv1.2, TLSv1.3)." },                               \
 	{ "ssl_cipher_suites", LP_OPT_ARRAY, "[]", 0, NULL, 0, 0, "Allowed cipher suites." },   \
+	{ "ssl_extra_chain_certs", LP_OPT_ARRAY, "[]", 0, NULL, 0, 0,                          \
+	  "More PEM certificates sent with ssl_certificate (intermediates)." },                 \
 	{ "ssl_handshake_timeout", LP_OPT_NUMBER, "10000", 0, NULL, 1, 1e9,                    \
 	  "Milliseconds a TLS handshake may take." }
 
 /* Reads the options declared by LP_NET_TLS_OPTIONS into o (borrowing the
  * args' strings: o lives no longer than a) and checks their combination
- * (certificate and key required when enabled, CAs required for client
- * authentication). Errors go through lp_args_error. Returns 0 or LP_ECONFIG.
- * Main thread. */
+ * (certificate and key required when enabled, CAs required when
+ * ssl_client_authentication is set to optional or required). Errors go
+ * through lp_args_error. Returns 0 or LP_ECONFIG. Main thread. */
 int lp_net_tls_opts_from_args(lp_args *a, lp_tls_opts *o);
 /* Frees the lists lp_net_tls_opts_from_args allocated (not the strings).
  * Accepts NULL. */

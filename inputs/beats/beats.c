@@ -37,8 +37,8 @@ static const lp_option_def options[] = {
 	LP_NET_TLS_OPTIONS("\"none\""),
 	{ "enrich", LP_OPT_ARRAY, "[\"codec_metadata\", \"source_metadata\"]", 0, NULL, 0, 0,
 	  "What to add to events: none, all, source_metadata, codec_metadata, ssl_peer_metadata." },
-	{ "include_codec_tag", LP_OPT_BOOL, "true", 0, NULL, 0, 0,
-	  "Tag events with beats_input_codec_<codec>_applied (or beats_input_raw_event)." },
+	{ "include_codec_tag", LP_OPT_BOOL, "true", LP_OPT_DEPRECATED, NULL, 0, 0,
+	  "Deprecated: use enrich (codec_metadata). False removes the codec tag." },
 	{ "codec", LP_OPT_CODEC, "\"plain\"", 0, NULL, 0, 0,
 	  "The codec named in the codec tag (messages pass through unchanged)." },
 	{ "ssl", LP_OPT_BOOL, NULL, LP_OPT_DEPRECATED, NULL, 0, 0, "Deprecated: use ssl_enabled." },
@@ -46,6 +46,12 @@ static const lp_option_def options[] = {
 	  "Deprecated: use ssl_client_authentication." },
 	{ "ssl_peer_metadata", LP_OPT_BOOL, NULL, LP_OPT_DEPRECATED, NULL, 0, 0,
 	  "Deprecated: use enrich => ssl_peer_metadata." },
+	{ "cipher_suites", LP_OPT_ARRAY, NULL, LP_OPT_DEPRECATED, NULL, 0, 0,
+	  "Deprecated: use ssl_cipher_suites." },
+	{ "tls_min_version", LP_OPT_NUMBER, NULL, LP_OPT_DEPRECATED, NULL, 1, 1.3,
+	  "Deprecated: use ssl_supported_protocols." },
+	{ "tls_max_version", LP_OPT_NUMBER, NULL, LP_OPT_DEPRECATED, NULL, 1, 1.3,
+	  "Deprecated: use ssl_supported_protocols." },
 	{ "add_hostname", LP_OPT_BOOL, "false", LP_OPT_DEPRECATED, NULL, 0, 0,
 	  "Deprecated and ignored (Beats set [host] themselves)." },
 	{ "executor_threads", LP_OPT_NUMBER, NULL, 0, NULL, 0, 0,
@@ -102,6 +108,45 @@ static bool read_enrich(beats_server *srv, lp_args *a)
 	return ok;
 }
 
+/* The deprecated cipher_suites and tls_min_version/tls_max_version, when
+ * their replacements are not set. Returns false after reporting an error. */
+static bool read_deprecated_tls(beats_server *srv, lp_args *a)
+{
+	static const char *const versions[] = { "TLSv1.1", "TLSv1.2", "TLSv1.3" };
+	if (lp_args_isset(a, "cipher_suites") && !srv->tls.n_ciphers) {
+		const json_t *v = lp_args_get(a, "cipher_suites");
+		size_t n = json_is_array(v) ? json_array_size(v) : 0;
+		const char **list = lp_calloc(n ? n : 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++)
+			list[i] = lp_args_item_str(a, "cipher_suites", i);
+		lp_free((void *)srv->tls.ciphers);
+		srv->tls.ciphers = list;
+		srv->tls.n_ciphers = n;
+	}
+	if ((lp_args_isset(a, "tls_min_version") || lp_args_isset(a, "tls_max_version")) &&
+	    !srv->tls.n_protocols) {
+		double lo = lp_args_num(a, "tls_min_version", 1.2);
+		double hi = lp_args_num(a, "tls_max_version", 1.3);
+		const char **list = lp_calloc(3, sizeof(char *));
+		size_t n = 0;
+		for (int i = 0; i < 3; i++) {
+			double v = 1.1 + 0.1 * i;
+			if (v >= lo - 0.01 && v <= hi + 0.01)
+				list[n++] = versions[i];
+		}
+		if (!n) {
+			lp_args_error(a, "tls_min_version",
+				      "tls_min_version is above tls_max_version: no TLS version is left");
+			lp_free(list);
+			return false;
+		}
+		lp_free((void *)srv->tls.protocols);
+		srv->tls.protocols = list;
+		srv->tls.n_protocols = n;
+	}
+	return true;
+}
+
 static void *beats_create(lp_args *a)
 {
 	beats_server *srv = lp_calloc(1, sizeof(*srv));
@@ -128,7 +173,9 @@ static void *beats_create(lp_args *a)
 		srv->tls.client_auth = strcmp(vm, "force_peer") == 0 ? LP_TLS_CLIENT_REQUIRED :
 				       strcmp(vm, "peer") == 0       ? LP_TLS_CLIENT_OPTIONAL :
 								       LP_TLS_CLIENT_NONE;
-	if (srv->tls.enabled) {
+	if (!read_deprecated_tls(srv, a))
+		ok = false;
+	if (ok && srv->tls.enabled) {
 		char err[400];
 		srv->ssl = lp_net_tls_server(&srv->tls, err, sizeof(err));
 		if (!srv->ssl) {
@@ -148,11 +195,10 @@ static void *beats_create(lp_args *a)
 
 	srv->ref_host_name = ref("[@metadata][input][beats][host][name]");
 	srv->ref_host_ip = ref("[@metadata][input][beats][host][ip]");
-	srv->ref_tls_established = ref("[@metadata][input][beats][tls][established]");
+	srv->ref_tls_status = ref("[@metadata][tls_peer][status]");
 	srv->ref_tls_proto = ref("[@metadata][input][beats][tls][version_protocol]");
 	srv->ref_tls_cipher = ref("[@metadata][input][beats][tls][cipher]");
 	srv->ref_tls_subject = ref("[@metadata][input][beats][tls][client][subject]");
-	srv->ref_tls_issuer = ref("[@metadata][input][beats][tls][client][issuer]");
 	srv->ref_message = ref("[message]");
 
 	srv->loop = lp_loop_create();
@@ -182,9 +228,9 @@ static void beats_destroy(void *inst)
 	lp_loop_destroy(srv->loop);
 	lp_net_tls_free(srv->ssl);
 	lp_net_tls_opts_fini(&srv->tls);
-	lp_fieldref *refs[] = { srv->ref_host_name, srv->ref_host_ip, srv->ref_tls_established,
+	lp_fieldref *refs[] = { srv->ref_host_name, srv->ref_host_ip, srv->ref_tls_status,
 				srv->ref_tls_proto, srv->ref_tls_cipher, srv->ref_tls_subject,
-				srv->ref_tls_issuer, srv->ref_message };
+				srv->ref_message };
 	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++)
 		lp_fieldref_destroy(refs[i]);
 	pthread_mutex_destroy(&srv->done_mu);

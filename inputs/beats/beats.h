@@ -92,7 +92,7 @@ struct beats_server {
 	char *tag_applied;             /* "beats_input_codec_<codec>_applied" */
 	lp_beats_limits lim;
 	lp_fieldref *ref_host_name, *ref_host_ip, *ref_tls_proto, *ref_tls_cipher,
-		*ref_tls_subject, *ref_tls_issuer, *ref_tls_established, *ref_message;
+		*ref_tls_subject, *ref_tls_status, *ref_message;
 	char *id;
 
 	/* run time (loop thread) */

@@ -432,12 +432,13 @@ static lp_event *make_event(beats_conn *c, const lp_beats_frame *f, char *why, s
 			lp_stream_tls_info_get(&c->s, &c->tls);
 			c->tls_meta_ready = true;
 		}
-		lp_event_set(ev, srv->ref_tls_established, json_true());
-		set_str(ev, srv->ref_tls_proto, c->tls.protocol);
-		set_str(ev, srv->ref_tls_cipher, c->tls.cipher);
-		if (c->tls.subject[0]) {
+		/* as Logstash: the status always, the details for a verified
+		 * client certificate */
+		lp_event_set(ev, srv->ref_tls_status, json_boolean(c->tls.verified));
+		if (c->tls.verified) {
+			set_str(ev, srv->ref_tls_proto, c->tls.protocol);
+			set_str(ev, srv->ref_tls_cipher, c->tls.cipher);
 			set_str(ev, srv->ref_tls_subject, c->tls.subject);
-			set_str(ev, srv->ref_tls_issuer, c->tls.issuer);
 		}
 	}
 	if (srv->codec_tag)

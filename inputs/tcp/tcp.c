@@ -272,10 +272,14 @@ static void enrich(tcp_conn *c, size_t from)
 	tcp_server *srv = c->srv;
 	for (size_t i = from; i < c->pending.n; i++) {
 		lp_event *ev = c->pending.v[i];
-		lp_event_set(ev, srv->ref_name, json_string(c->s.peer_ip));
-		lp_event_set(ev, srv->ref_ip, json_string(c->s.peer_ip));
-		lp_event_set(ev, srv->ref_port, json_integer(c->s.peer_port));
-		if (c->subject[0])
+		/* as Logstash: what the codec already set stays */
+		if (!lp_event_get(ev, srv->ref_name))
+			lp_event_set(ev, srv->ref_name, json_string(c->s.peer_ip));
+		if (!lp_event_get(ev, srv->ref_ip))
+			lp_event_set(ev, srv->ref_ip, json_string(c->s.peer_ip));
+		if (!lp_event_get(ev, srv->ref_port))
+			lp_event_set(ev, srv->ref_port, json_integer(c->s.peer_port));
+		if (c->subject[0] && !lp_event_get(ev, srv->ref_subject))
 			lp_event_set(ev, srv->ref_subject, json_string(c->subject));
 	}
 }

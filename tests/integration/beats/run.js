@@ -286,6 +286,8 @@ async function tlsSuite() {
         await waitFor(() => lp.raw.includes('mtls-1'), 5000, 'the event')
         assert(/"subject" => "O=logpipe tests,CN=beats-client"/.test(lp.raw), 'client subject in metadata:\n' + lp.raw)
         assert(/"ip" => "127\.0\.0\.1"/.test(lp.raw), 'peer ip in metadata')
+        assert(/"status" => true/.test(lp.raw), 'tls_peer status')
+        assert(/"version_protocol" => "TLSv1\.[23]"/.test(lp.raw), 'protocol')
         assert(/"beat" => "filebeat"/.test(lp.raw), "Filebeat's own metadata kept")
         assert(!/beats_input_codec_plain_applied/.test(lp.raw), 'no codec tag without codec_metadata')
         c.destroy()

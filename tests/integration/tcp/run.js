@@ -138,13 +138,27 @@ async function tlsSuite() {
   } finally {
     await stopLogpipe(lp)
   }
-  await test('ssl_enabled without ssl_certificate_authorities is a configuration error (client auth required)', async () => {
+  await test('an explicit ssl_client_authentication => required without ssl_certificate_authorities is a configuration error', async () => {
     const p = await freePort()
     const lp2 = startLogpipe(bin, `input { tcp { port => ${p} ssl_enabled => true ssl_certificate => "${f('server.crt')}"
-      ssl_key => "${f('server.trad.key')}" } } output { stdout {} }`)
+      ssl_key => "${f('server.trad.key')}" ssl_client_authentication => "required" } } output { stdout {} }`)
     await waitFor(() => lp2.exited, 10000, 'logpipe to exit')
     assert(lp2.code !== 0, 'non-zero exit')
     assert(/ssl_certificate_authorities/.test(lp2.err), 'names the option: ' + lp2.err)
+  })
+  await test('the default (required) without ssl_certificate_authorities checks client certificates against the system CAs', async () => {
+    const p = await freePort()
+    const lp3 = startLogpipe(bin, `input { tcp { port => ${p} host => "127.0.0.1" ssl_enabled => true
+      ssl_certificate => "${f('server.crt')}" ssl_key => "${f('server.trad.key')}" } } output { stdout { codec => json_lines } }`)
+    try {
+      await waitPort(p, 15000)
+      const before = lp3.err.length
+      await send(p, 'sys-ca\n', { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey, servername: 'localhost' })
+      await waitFor(() => /TLS handshake failed/.test(lp3.err.slice(before)), 10000, 'a log line')
+      assert(!msgs(lp3, 'sys-ca').length, 'a certificate from a CA the system does not trust is refused')
+    } finally {
+      await stopLogpipe(lp3)
+    }
   })
 }
 
