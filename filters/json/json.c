@@ -143,7 +143,37 @@ static lp_filter_rc json_filter(void *inst, void *ws, lp_event *ev, lp_event_vec
 	}
 	take_specials(ev, parsed);
 	/* the source string may be replaced below: do not use text after this */
-	json_object_update(ev->data, parsed);
+	bool refs = false;
+	const char *key;
+	json_t *val;
+	json_object_foreach(parsed, key, val) {
+		if (strchr(key, '[')) {
+			refs = true;
+			break;
+		}
+	}
+	if (!refs) {
+		json_object_update(ev->data, parsed);
+		json_decref(parsed);
+		return LP_FILTER_OK;
+	}
+	/* Logstash sets each key with event.set(key, value): a key such as
+	 * "[a][b]" is a field reference, and an invalid one ("a[b]") raises,
+	 * which tags the event (keys set before it stay). */
+	json_object_foreach(parsed, key, val) {
+		lp_fieldref *r = strchr(key, '[') ? lp_fieldref_compile(key, NULL, NULL) : NULL;
+		if (strchr(key, '[') && !r) {
+			lp_filter_rc rc = fail(f, ev, "a key is not a valid field reference", key, strlen(key));
+			json_decref(parsed);
+			return rc;
+		}
+		if (r) {
+			lp_event_set(ev, r, json_incref(val));
+			lp_fieldref_destroy(r);
+		} else {
+			json_object_set(ev->data, key, val);
+		}
+	}
 	json_decref(parsed);
 	return LP_FILTER_OK;
 }
