@@ -82,9 +82,11 @@ static void warn_event(const filter_mutate *f, const char *fmt, const char *fiel
 	}
 }
 
+/* Only rename sprintf-renders its field names in Logstash; elsewhere a "%{"
+ * in a name is part of a literal field name. */
 static bool compile_name(lp_args *a, const char *opt, size_t i, const char *text, name_ref *out)
 {
-	if (strstr(text, "%{")) {
+	if (strstr(text, "%{") && strcmp(opt, "rename") == 0) {
 		out->tpl = lp_args_template_text(a, opt, i, text);
 		return out->tpl != NULL;
 	}
