@@ -125,6 +125,9 @@ def check(args):
     if not_in_dlq:
         fail("%d poison events are not in the dead-letter queue, e.g. %s" % (len(not_in_dlq), not_in_dlq[:5]))
 
+    if args.max_duplicates is not None and dups > args.max_duplicates:
+        fail("%d duplicates, at most %d expected" % (dups, args.max_duplicates))
+
     puts = stats.get("template_puts", {})
     if puts != {args.template: 1}:
         fail("template PUTs %r, expected exactly one %s" % (puts, args.template))
@@ -168,6 +171,7 @@ def main():
     c.add_argument("--template", required=True)
     c.add_argument("--plugin-id", default="es_test")
     c.add_argument("--index-prefix", default="logs")
+    c.add_argument("--max-duplicates", type=int)
     c.add_argument("--expect", action="append", help="STAT[>=N]: a fault counter that must be reached")
     args = p.parse_args()
     if args.cmd == "gen":
