@@ -5,6 +5,8 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,10 +20,28 @@ struct lp_regex {
 
 static _Thread_local pcre2_match_data *tl_md;
 
+/* The key only frees a thread's match data when the thread exits. */
+static pthread_key_t md_key;
+static pthread_once_t md_key_once = PTHREAD_ONCE_INIT;
+
+static void free_match_data(void *md)
+{
+	pcre2_match_data_free(md);
+}
+
+static void make_md_key(void)
+{
+	if (pthread_key_create(&md_key, free_match_data) != 0)
+		abort();
+}
+
 static pcre2_match_data *match_data(void)
 {
-	if (!tl_md)
+	if (!tl_md) {
 		tl_md = pcre2_match_data_create(MATCH_PAIRS, NULL);
+		pthread_once(&md_key_once, make_md_key);
+		pthread_setspecific(md_key, tl_md);
+	}
 	return tl_md;
 }
 
