@@ -151,7 +151,10 @@ int lp_date_parse_tai64n(const char *s, size_t len, lp_time *out)
 	if (sec >> 63)
 		return LP_EPARSE; /* not a signed 64-bit value */
 	sec &= (1ULL << 62) - 1;
-	from_ms(((int64_t)sec - 10) * 1000 + (int64_t)(ns / 1000000), out);
+	int64_t ms;
+	if (__builtin_mul_overflow((int64_t)sec - 10, (int64_t)1000, &ms))
+		return LP_EPARSE; /* milliseconds past 64 bits */
+	from_ms(ms + (int64_t)(ns / 1000000), out);
 	return 0;
 }
 
@@ -373,7 +376,11 @@ static int joda_iso(const char *s, size_t len, const lp_tz *zone, lp_time *out)
 	}
 	if (c.p != len)
 		return LP_EPARSE;
-	int64_t local_ms = days * 86400000 + ms;
+	/* Joda refuses years whose instants do not fit in 64-bit milliseconds */
+	int64_t local_ms;
+	if (__builtin_mul_overflow(days, (int64_t)86400000, &local_ms) ||
+	    __builtin_add_overflow(local_ms, ms, &local_ms))
+		return LP_EPARSE;
 	int64_t local_sec = local_ms / 1000 - (local_ms % 1000 < 0 ? 1 : 0);
 	int64_t sub = local_ms - local_sec * 1000;
 	if (has_off)
