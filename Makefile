@@ -12,7 +12,7 @@ DEB_BUILD := gcc make meson ninja-build pkg-config libjansson-dev libpcre2-dev \
 DEB_TEST  := python3 openssl kcat prometheus-alertmanager curl procps jq
 NPM_TEST_DIRS := tests/integration/beats
 
-.PHONY: all deps build run test test-unit test-asan clean
+.PHONY: all deps build run test test-unit test-asan clean fuzz
 
 all: build
 
@@ -63,6 +63,30 @@ test-asan:
 	ninja -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 --suite unit --suite configs --suite cli || true
+
+# make fuzz: builds the libFuzzer targets of tests/fuzz with clang and runs
+# each for FUZZ_SECONDS over its corpus (new inputs go to $(FUZZ_BUILD)/corpus,
+# crashes to $(FUZZ_BUILD)/artifacts). Needs Debian's clang.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := conf fieldref template beats_frame codec date es_response
+
+fuzz: build-deps
+	@command -v clang >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends clang; }
+	[ -f $(FUZZ_BUILD)/build.ninja ] || CC=clang meson setup $(FUZZ_BUILD) -Dfuzzing=true -Db_lundef=false
+	meson setup --reconfigure $(FUZZ_BUILD) >/dev/null
+	ninja -C $(FUZZ_BUILD)
+	@failed=""; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts/$$t; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BUILD)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t \
+	    >$(FUZZ_BUILD)/fuzz_$$t.log 2>&1 || failed="$$failed $$t"; \
+	  grep -E 'stat::number_of_executed_units' $(FUZZ_BUILD)/fuzz_$$t.log; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failures in:$$failed (see $(FUZZ_BUILD)/fuzz_<target>.log)"; exit 1; fi
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
