@@ -90,7 +90,7 @@ output {
 }
 CONF
 	local t0=$SECONDS rc=0
-	timeout 600 "$LOGPIPE" -f "$conf" -w 16 -b 500 --api.enabled false \
+	timeout 600 "$LOGPIPE" -f "$conf" -w 32 -b 500 --api.enabled false \
 		--dead_letter_queue.enable true --path.data "$data" \
 		< "$events" > "$WORK/$name.out" 2> "$WORK/$name.log" || rc=$?
 	local secs=$((SECONDS - t0))
