@@ -215,7 +215,9 @@ static void read_gsub(lp_args *a, list *out)
 		} else if (ok) {
 			char msg[256];
 			size_t col = 0;
-			g->re = lp_regex_compile(pat, msg, sizeof(msg), &col);
+			char *rp = mut_ruby_groups(pat);
+			g->re = lp_regex_compile(rp, msg, sizeof(msg), &col);
+			lp_free(rp);
 			if (!g->re) {
 				lp_args_error_item(a, "gsub", i + 1, "invalid regular expression '%s': %s (at offset %zu)",
 						   pat, msg, col);
@@ -412,7 +414,9 @@ static json_t *gsub_one(const gsub_rule *g, lp_event *ev, const char *s, size_t 
 	const lp_regex *re = g->re;
 	if (!re) {
 		char *pat = lp_template_render_str(g->pattern, ev);
-		dyn = lp_regex_compile(pat, NULL, 0, NULL);
+		char *rp = mut_ruby_groups(pat);
+		dyn = lp_regex_compile(rp, NULL, 0, NULL);
+		lp_free(rp);
 		lp_free(pat);
 		if (!dyn) {
 			*bad = true;

@@ -309,6 +309,72 @@ json_t *mut_convert(const json_t *v, mut_conv type, bool *unchanged)
 
 /* ---- gsub ---- */
 
+/* True when the group opening at p ("(?<name>", "(?'name'", "(?P<name>")
+ * is named; lookbehinds "(?<=" and "(?<!" are not. */
+static bool named_group_at(const char *p)
+{
+	if (p[0] != '(' || p[1] != '?')
+		return false;
+	if (p[2] == '<')
+		return p[3] != '=' && p[3] != '!';
+	return p[2] == '\'' || (p[2] == 'P' && p[3] == '<');
+}
+
+/* Walks pattern; calls out each plain capturing "(" position when edit. */
+static bool scan_groups(const char *pattern, lp_buf *out)
+{
+	bool named = false;
+	bool in_class = false;
+	for (const char *p = pattern; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			if (out)
+				lp_buf_add(out, p, 2);
+			p++;
+			continue;
+		}
+		if (in_class) {
+			if (*p == ']')
+				in_class = false;
+		} else if (*p == '[') {
+			in_class = true;
+			if (out)
+				lp_buf_addc(out, *p);
+			if (p[1] == '^') {
+				if (out)
+					lp_buf_addc(out, '^');
+				p++;
+			}
+			if (p[1] == ']') { /* a leading ']' is literal */
+				if (out)
+					lp_buf_addc(out, ']');
+				p++;
+			}
+			continue;
+		} else if (*p == '(') {
+			if (named_group_at(p))
+				named = true;
+			if (out && p[1] != '?' && p[1] != '*') {
+				lp_buf_adds(out, "(?:");
+				continue;
+			}
+		}
+		if (out)
+			lp_buf_addc(out, *p);
+	}
+	return named;
+}
+
+char *mut_ruby_groups(const char *pattern)
+{
+	if (!scan_groups(pattern, NULL))
+		return lp_strdup(pattern);
+	lp_buf b = LP_BUF_INIT;
+	scan_groups(pattern, &b);
+	char *r = lp_strdup(lp_buf_str(&b));
+	lp_buf_fini(&b);
+	return r;
+}
+
 typedef enum { PART_TEXT, PART_GROUP, PART_NAMED, PART_PRE, PART_POST } part_kind;
 
 typedef struct part {

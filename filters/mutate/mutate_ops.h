@@ -27,6 +27,12 @@ bool mut_conv_parse(const char *name, mut_conv *out);
  * value passes through (Logstash logs a warning and keeps it). */
 json_t *mut_convert(const json_t *v, mut_conv type, bool *unchanged);
 
+/* Ruby (Onigmo) does not capture plain (...) groups in a pattern that has
+ * named groups. Returns a new pattern where, if pattern has a named group,
+ * every plain capturing group is made non-capturing; otherwise a copy.
+ * Free with lp_free. */
+char *mut_ruby_groups(const char *pattern);
+
 /* A compiled gsub replacement (when it has no %{...}). */
 typedef struct mut_repl mut_repl;
 mut_repl *mut_repl_compile(const char *text);

@@ -187,6 +187,42 @@ static void test_gsub(void)
 	GSUB("é", "héllo", "e", "hello");
 }
 
+#define GROUPS(pat, expected)                                                     \
+	do {                                                                      \
+		char *lp_g = mut_ruby_groups(pat);                                \
+		CHECK_STR(lp_g, expected);                                        \
+		lp_free(lp_g);                                                    \
+	} while (0)
+
+static void test_ruby_groups(void)
+{
+	/* without named groups nothing changes */
+	GROUPS("(a)(b)", "(a)(b)");
+	GROUPS("(?<=a)(b)", "(?<=a)(b)");
+	GROUPS("(?<!a)(b)", "(?<!a)(b)");
+	/* with named groups plain groups stop capturing (Onigmo) */
+	GROUPS("(?<y>\\d{4})-(\\d{2})", "(?<y>\\d{4})-(?:\\d{2})");
+	GROUPS("(?'n'a)(b)", "(?'n'a)(?:b)");
+	GROUPS("(?P<n>a)(b)", "(?P<n>a)(?:b)");
+	/* escaped parentheses and classes are left alone */
+	GROUPS("(?<n>a)\\(b\\)[(]x", "(?<n>a)\\(b\\)[(]x");
+	GROUPS("(?<n>a)[]()](c)", "(?<n>a)[]()](?:c)");
+	GROUPS("(?<n>a)[^]()](c)", "(?<n>a)[^]()](?:c)");
+	GROUPS("(?<n>a)(?:b)(?i)(c)", "(?<n>a)(?:b)(?i)(?:c)");
+	/* end to end: \2 refers to nothing, as in Ruby */
+	char *p = mut_ruby_groups("(?<y>\\d{4})-(\\d{2})");
+	lp_regex *re = lp_regex_compile(p, NULL, 0, NULL);
+	lp_free(p);
+	CHECK(re != NULL);
+	if (re) {
+		lp_buf out = LP_BUF_INIT;
+		CHECK(mut_gsub(re, "2024-03", 7, NULL, "[\\1|\\2|\\k<y>]", &out));
+		CHECK_STR(lp_buf_str(&out), "[2024||2024]");
+		lp_buf_fini(&out);
+		lp_regex_destroy(re);
+	}
+}
+
 static char *cased(const char *s, mut_case how)
 {
 	lp_buf b = LP_BUF_INIT;
@@ -301,6 +337,7 @@ int main(void)
 	LP_RUN(test_string_and_float_to_s);
 	LP_RUN(test_conv_names);
 	LP_RUN(test_gsub);
+	LP_RUN(test_ruby_groups);
 	LP_RUN(test_case);
 	LP_RUN(test_strip);
 	LP_RUN(test_split);
