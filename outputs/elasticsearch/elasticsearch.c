@@ -155,7 +155,7 @@ bool lp_elasticsearch_silenced(const lp_es_output *o, const char *error_text)
 
 /* ---- create ------------------------------------------------------------ */
 
-static char *base64(const char *s)
+char *lp_elasticsearch_base64(const char *s)
 {
 	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t n = strlen(s);
@@ -183,8 +183,7 @@ static void add_header(lp_es_output *o, const char *name, char *value_owned)
 	o->headers[o->n_headers++] = (lp_http_header){ nm, value_owned };
 }
 
-/* Normalises one hosts entry into scheme://authority[/path] with a port. */
-static char *host_url(const char *entry, const char *path, bool tls)
+char *lp_elasticsearch_host_url(const char *entry, const char *path, bool tls)
 {
 	const char *s = entry;
 	const char *scheme = tls ? "https" : "http";
@@ -296,7 +295,7 @@ static void *es_create(lp_args *a)
 			continue;
 		}
 		lp_es_host *eh = &o->hosts[o->n_hosts++];
-		eh->url = host_url(h, lp_args_str(a, "path"), tls);
+		eh->url = lp_elasticsearch_host_url(h, lp_args_str(a, "path"), tls);
 		eh->shown = lp_http_redact_url(eh->url);
 		atomic_init(&eh->dead_until_ms, 0);
 		if (strncmp(eh->url, "http://", 7) != 0 && strncmp(eh->url, "https://", 8) != 0)
@@ -307,7 +306,7 @@ static void *es_create(lp_args *a)
 	/* Headers: Content-Type first (see lp_elasticsearch_headers). */
 	add_header(o, "Content-Type", lp_strdup("application/json"));
 	if (api_key) {
-		char *enc = base64(api_key);
+		char *enc = lp_elasticsearch_base64(api_key);
 		add_header(o, "Authorization", lp_asprintf("ApiKey %s", enc));
 		lp_free(enc);
 	}

@@ -77,6 +77,13 @@ void lp_elasticsearch_mark_dead(lp_es_output *o, lp_es_host *h, const char *why)
 const lp_http_header *lp_elasticsearch_headers(const lp_es_output *o, bool with_body, size_t *n);
 /* Sleeps ms unless the output is stopping; returns false when it is. */
 bool lp_elasticsearch_sleep(lp_es_output *o, long ms);
+/* One hosts entry ("es1", "es1:9200", "//es1", "https://u:p@es1/pfx") as
+ * scheme://authority[/path]: scheme http (https when tls) unless given,
+ * port 9200 unless given, the entry's path then the path option, no trailing
+ * slash. Caller frees. Pure. */
+char *lp_elasticsearch_host_url(const char *entry, const char *path, bool tls);
+/* s in base64 (RFC 4648, padded). Caller frees. Pure. */
+char *lp_elasticsearch_base64(const char *s);
 /* True when the error type is listed in silence_errors_in_log. */
 bool lp_elasticsearch_silenced(const lp_es_output *o, const char *error_text);
 
