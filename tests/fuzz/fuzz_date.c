@@ -90,6 +90,9 @@ static void check_joda(const lp_joda *j, const char *s, size_t len, const lp_tz 
 	check_time(t, true);
 	if (!in_years(t))
 		return;
+	/* local mean time offsets have seconds, which Z cannot print */
+	if (zone && t.sec < -2208988800LL)
+		return;
 	lp_buf a = LP_BUF_INIT, b = LP_BUF_INIT;
 	lp_joda_format(j, t, zone, &a);
 	lp_time t2;
