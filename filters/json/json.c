@@ -56,9 +56,12 @@ static void json_destroy(void *inst)
 	lp_free(f);
 }
 
-static lp_filter_rc fail(const filter_json *f, lp_event *ev, const char *why, const char *text, size_t len)
+/* Tags the event. skip_on_invalid_json silences only parse errors (invalid
+ * text); later failures (a non-object without target, a bad key) always tag. */
+static lp_filter_rc fail(const filter_json *f, lp_event *ev, bool parse_error, const char *why, const char *text,
+			 size_t len)
 {
-	if (f->skip_invalid)
+	if (parse_error && f->skip_invalid)
 		return LP_FILTER_FAILED;
 	for (size_t i = 0; i < json_array_size(f->tags); i++) {
 		const char *t = json_string_value(json_array_get(f->tags, i));
@@ -115,13 +118,13 @@ static lp_filter_rc json_filter(void *inst, void *ws, lp_event *ev, lp_event_vec
 	if (!src || json_is_null(src) || json_is_false(src)) /* Logstash: return unless source */
 		return LP_FILTER_SKIP;
 	if (!json_is_string(src))
-		return fail(f, ev, "the value is not a string", "", 0);
+		return fail(f, ev, true, "the value is not a string", "", 0);
 	const char *text = json_string_value(src);
 	size_t len = json_string_length(src);
 	json_error_t err;
 	json_t *parsed = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
 	if (!parsed)
-		return fail(f, ev, "invalid JSON", text, len);
+		return fail(f, ev, true, "invalid JSON", text, len);
 	if (f->target) {
 		if (f->target->root == LP_FIELD_TIMESTAMP) {
 			lp_time t;
@@ -129,17 +132,17 @@ static lp_filter_rc json_filter(void *inst, void *ws, lp_event *ev, lp_event_vec
 				  lp_time_parse_iso8601(json_string_value(parsed), json_string_length(parsed), &t) == 0;
 			json_decref(parsed);
 			if (!ok)
-				return fail(f, ev, "the value is not a valid timestamp", text, len);
+				return fail(f, ev, false, "the value is not a valid timestamp", text, len);
 			lp_event_set_time(ev, t);
 			return LP_FILTER_OK;
 		}
 		if (lp_event_set(ev, f->target, parsed) < 0)
-			return fail(f, ev, "the target's parent is not an object", text, len);
+			return fail(f, ev, false, "the target's parent is not an object", text, len);
 		return LP_FILTER_OK;
 	}
 	if (!json_is_object(parsed)) {
 		json_decref(parsed);
-		return fail(f, ev, "parsed JSON is not an object and no target is set", text, len);
+		return fail(f, ev, false, "parsed JSON is not an object and no target is set", text, len);
 	}
 	take_specials(ev, parsed);
 	/* the source string may be replaced below: do not use text after this */
@@ -163,7 +166,7 @@ static lp_filter_rc json_filter(void *inst, void *ws, lp_event *ev, lp_event_vec
 	json_object_foreach(parsed, key, val) {
 		lp_fieldref *r = strchr(key, '[') ? lp_fieldref_compile(key, NULL, NULL) : NULL;
 		if (strchr(key, '[') && !r) {
-			lp_filter_rc rc = fail(f, ev, "a key is not a valid field reference", key, strlen(key));
+			lp_filter_rc rc = fail(f, ev, false, "a key is not a valid field reference", key, strlen(key));
 			json_decref(parsed);
 			return rc;
 		}
