@@ -116,6 +116,9 @@ CONF
 	stop_emulator
 }
 
+# The peer first: its answers must have Elasticsearch 8's shapes.
+python3 "$HERE/emulator_selftest.py" || FAILED=1
+
 python3 "$HERE/es_check.py" gen --count "$N" --poison-every "$POISON_EVERY" > "$WORK/events.jsonl"
 
 T="--template _index_template/logs"
