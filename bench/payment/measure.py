@@ -113,9 +113,10 @@ def main():
     env = dict(os.environ, BENCH_PORT=str(bench_port), SINK_PORT=str(sink_port), BENCH_DIR=workdir,
                BENCH_CONFIG=conf_copy)
     log = open(os.path.join(workdir, "system.log"), "wb")
-    t_start = time.monotonic()
-    proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
+    proc = None
     try:
+        t_start = time.monotonic()
+        proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
         deadline = time.monotonic() + 30
         while not listening(bench_port):
             if proc.poll() is not None or time.monotonic() > deadline:
@@ -151,10 +152,11 @@ def main():
                       events_per_s=round(events / wall), mib_per_s=round(size / wall / 1048576, 2),
                       cpu_s_per_million=round(cpu / events * 1e6, 2),
                       events_per_cpu_s=round(events / cpu) if cpu > 0 else None)
-    except RuntimeError as ex:
+    except (RuntimeError, OSError) as ex:
         result["error"] = str(ex)
     finally:
-        stop(proc)
+        if proc:
+            stop(proc)
         stop(sink)
         log.close()
     v = subprocess.run([sys.executable, os.path.join(HERE, "verify.py"), workload, dump],
