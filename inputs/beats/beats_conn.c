@@ -4,6 +4,7 @@
  * machine and the lifetime rules. */
 #include "inputs/beats/beats.h"
 
+#include "inputs/beats/beats_json.h"
 #include "pipeline/error.h"
 #include "pipeline/event.h"
 #include "pipeline/jsonw.h"
@@ -394,11 +395,12 @@ static lp_event *make_event(beats_conn *c, const lp_beats_frame *f, char *why, s
 	beats_server *srv = c->srv;
 	json_t *obj;
 	if (f->type == LP_BEATS_JSON) {
-		json_error_t je;
-		obj = json_loadb(f->payload, f->len, JSON_ALLOW_NUL, &je);
+		char jerr[120];
+		size_t at = 0;
+		obj = lp_beats_json_parse(f->payload, f->len, jerr, sizeof(jerr), &at);
 		if (!obj) {
-			snprintf(why, cap, "the payload of event %u is not JSON (%.100s at byte %d)", f->seq,
-				 je.text, je.position);
+			snprintf(why, cap, "the payload of event %u is not JSON (%.100s at byte %zu)", f->seq,
+				 jerr, at);
 			return NULL;
 		}
 		if (!json_is_object(obj)) {

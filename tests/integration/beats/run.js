@@ -202,19 +202,26 @@ async function blockedOutputSuite() {
     await test('a full queue stops reading one client while others are still served', async () => {
       lp.stdout.pause()
       const big = await BeatsClient.connect(port)
-      // much more than queue + pipe: the input must stop reading this socket
-      const chunks = []
-      for (let w = 0; w < 20; w++) chunks.push(H.windowOf(range(200, (i) => ({ id: `bp-${w}-${i}`, message: 'b'.repeat(1000) }))))
-      big.sock.write(Buffer.concat(chunks))
-      await waitFor(() => big.sock.writableLength > 0, 15000, 'the client to see TCP backpressure')
-      lp.stdout.resume()
-      const small = await BeatsClient.connect(port)
-      await small.write(H.windowOf([{ id: 'bp-small' }]))
-      await small.waitAck(1, 30000)
-      await waitFor(() => big.acks.length === 20, 60000, 'all 20 big windows acknowledged')
-      assert(ids(lp, 'bp-').size === 4001, 'every event delivered: ' + ids(lp, 'bp-').size)
-      big.destroy()
-      small.destroy()
+      let small = null
+      try {
+        // 16 MB: more than the queue, the pipe and the kernel's socket
+        // buffers hold, so the client sees TCP backpressure only if the
+        // input stops reading this socket
+        const chunks = []
+        for (let w = 0; w < 40; w++) chunks.push(H.windowOf(range(200, (i) => ({ id: `bp-${w}-${i}`, message: 'b'.repeat(2000) }))))
+        big.sock.write(Buffer.concat(chunks))
+        await waitFor(() => big.sock.writableLength > 0, 15000, 'the client to see TCP backpressure')
+        lp.stdout.resume()
+        small = await BeatsClient.connect(port)
+        await small.write(H.windowOf([{ id: 'bp-small' }]))
+        await small.waitAck(1, 30000)
+        await waitFor(() => big.acks.length === 40, 90000, 'all 40 big windows acknowledged')
+        assert(ids(lp, 'bp-').size === 8001, 'every event delivered: ' + ids(lp, 'bp-').size)
+      } finally {
+        lp.stdout.resume()
+        big.destroy()
+        if (small) small.destroy()
+      }
     })
 
     await test('SIGTERM while a window is being delivered: its ACK still goes out, then exit 0', async () => {

@@ -1,0 +1,477 @@
+#include "inputs/beats/beats_json.h"
+
+#include "pipeline/buf.h"
+#include "pipeline/mem.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 2048
+
+typedef struct parser {
+	const unsigned char *p, *end, *start;
+	int depth;
+	lp_buf scratch; /* unescaped strings */
+	char *err;
+	size_t cap;
+	size_t *pos;
+	bool failed;
+} parser;
+
+static json_t *fail_at(parser *ps, const unsigned char *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static json_t *fail_at(parser *ps, const unsigned char *at, const char *fmt, ...)
+{
+	if (!ps->failed) {
+		ps->failed = true;
+		if (ps->cap) {
+			va_list ap;
+			va_start(ap, fmt);
+			vsnprintf(ps->err, ps->cap, fmt, ap);
+			va_end(ap);
+		}
+		if (ps->pos)
+			*ps->pos = (size_t)(at - ps->start);
+	}
+	return NULL;
+}
+
+static void skip_ws(parser *ps)
+{
+	while (ps->p < ps->end &&
+	       (*ps->p == ' ' || *ps->p == '\n' || *ps->p == '\r' || *ps->p == '\t'))
+		ps->p++;
+}
+
+/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), or 0. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = p[0];
+	size_t n;
+	uint32_t cp;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static int hex4(const unsigned char *p)
+{
+	int v = 0;
+	for (int i = 0; i < 4; i++) {
+		int c = p[i], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+static void put_utf8(lp_buf *b, uint32_t cp)
+{
+	char u[4];
+	size_t n;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	lp_buf_add(b, u, n);
+}
+
+/* Parses a string (ps->p at the opening quote). On success *out and *len point
+ * either into the input (no escapes) or into ps->scratch, and *has_nul tells
+ * whether it contains a NUL. Returns false on error. */
+static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nul)
+{
+	const unsigned char *q = ++ps->p, *end = ps->end;
+	*has_nul = false;
+	/* fast path: no escapes */
+	while (q < end) {
+		unsigned c = *q;
+		if (c == '"') {
+			*out = (const char *)ps->p;
+			*len = (size_t)(q - ps->p);
+			ps->p = q + 1;
+			return true;
+		}
+		if (c == '\\')
+			break;
+		if (c < 0x20) {
+			fail_at(ps, q, "control character 0x%x in a string", c);
+			return false;
+		}
+		if (c >= 0x80) {
+			size_t n = utf8_seq(q, end);
+			if (!n) {
+				fail_at(ps, q, "invalid UTF-8 in a string");
+				return false;
+			}
+			q += n;
+		} else {
+			q++;
+		}
+	}
+	if (q >= end) {
+		fail_at(ps, q, "unterminated string");
+		return false;
+	}
+	/* slow path: unescape into scratch */
+	lp_buf *b = &ps->scratch;
+	lp_buf_reset(b);
+	lp_buf_add(b, ps->p, (size_t)(q - ps->p));
+	while (q < end) {
+		unsigned c = *q;
+		if (c == '"') {
+			*out = b->data;
+			*len = b->len;
+			ps->p = q + 1;
+			return true;
+		}
+		if (c < 0x20) {
+			fail_at(ps, q, "control character 0x%x in a string", c);
+			return false;
+		}
+		if (c >= 0x80) {
+			size_t n = utf8_seq(q, end);
+			if (!n) {
+				fail_at(ps, q, "invalid UTF-8 in a string");
+				return false;
+			}
+			lp_buf_add(b, q, n);
+			q += n;
+			continue;
+		}
+		if (c != '\\') {
+			const unsigned char *r = q;
+			while (r < end && *r != '"' && *r != '\\' && *r >= 0x20 && *r < 0x80)
+				r++;
+			lp_buf_add(b, q, (size_t)(r - q));
+			q = r;
+			continue;
+		}
+		if (end - q < 2) {
+			fail_at(ps, q, "unterminated string");
+			return false;
+		}
+		unsigned e = q[1];
+		q += 2;
+		switch (e) {
+		case '"': lp_buf_addc(b, '"'); break;
+		case '\\': lp_buf_addc(b, '\\'); break;
+		case '/': lp_buf_addc(b, '/'); break;
+		case 'b': lp_buf_addc(b, '\b'); break;
+		case 'f': lp_buf_addc(b, '\f'); break;
+		case 'n': lp_buf_addc(b, '\n'); break;
+		case 'r': lp_buf_addc(b, '\r'); break;
+		case 't': lp_buf_addc(b, '\t'); break;
+		case 'u': {
+			int v = end - q >= 4 ? hex4(q) : -1;
+			if (v < 0) {
+				fail_at(ps, q - 2, "invalid unicode escape");
+				return false;
+			}
+			q += 4;
+			uint32_t cp = (uint32_t)v;
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				int lo = end - q >= 6 && q[0] == '\\' && q[1] == 'u' ? hex4(q + 2) : -1;
+				if (lo < 0xdc00 || lo > 0xdfff) {
+					fail_at(ps, q - 6, "invalid Unicode escape (lone high surrogate)");
+					return false;
+				}
+				q += 6;
+				cp = 0x10000 + ((cp - 0xd800) << 10) + ((uint32_t)lo - 0xdc00);
+			} else if (cp >= 0xdc00 && cp <= 0xdfff) {
+				fail_at(ps, q - 6, "invalid Unicode escape (lone low surrogate)");
+				return false;
+			}
+			if (cp == 0)
+				*has_nul = true;
+			put_utf8(b, cp);
+			break;
+		}
+		default:
+			fail_at(ps, q - 2, "invalid escape '\\%c'", e >= 0x20 && e < 0x7f ? (char)e : '?');
+			return false;
+		}
+	}
+	fail_at(ps, q, "unterminated string");
+	return false;
+}
+
+static json_t *parse_number(parser *ps)
+{
+	const unsigned char *s = ps->p, *q = s, *end = ps->end;
+	bool real = false;
+	if (q < end && *q == '-')
+		q++;
+	if (q >= end || *q < '0' || *q > '9')
+		return fail_at(ps, s, "invalid number");
+	if (*q == '0') {
+		q++;
+		if (q < end && *q >= '0' && *q <= '9')
+			return fail_at(ps, s, "invalid number (leading zero)");
+	} else {
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (q < end && *q == '.') {
+		real = true;
+		q++;
+		if (q >= end || *q < '0' || *q > '9')
+			return fail_at(ps, s, "invalid number");
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (q < end && (*q == 'e' || *q == 'E')) {
+		real = true;
+		q++;
+		if (q < end && (*q == '+' || *q == '-'))
+			q++;
+		if (q >= end || *q < '0' || *q > '9')
+			return fail_at(ps, s, "invalid number");
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	size_t n = (size_t)(q - s);
+	char small[64], *tmp = n < sizeof(small) ? small : lp_malloc(n + 1);
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	json_t *v;
+	errno = 0;
+	if (!real) {
+		long long ll = strtoll(tmp, NULL, 10);
+		v = errno == ERANGE ? fail_at(ps, s, "integer out of range") : json_integer(ll);
+	} else {
+		double d = strtod(tmp, NULL);
+		v = isinf(d) ? fail_at(ps, s, "real number overflow") : json_real(d);
+	}
+	if (tmp != small)
+		lp_free(tmp);
+	ps->p = q;
+	return v;
+}
+
+static json_t *parse_value(parser *ps);
+
+static json_t *parse_object(parser *ps)
+{
+	ps->p++;
+	json_t *obj = json_object();
+	skip_ws(ps);
+	if (ps->p < ps->end && *ps->p == '}') {
+		ps->p++;
+		return obj;
+	}
+	for (;;) {
+		skip_ws(ps);
+		if (ps->p >= ps->end || *ps->p != '"') {
+			fail_at(ps, ps->p, "string or '}' expected");
+			goto fail;
+		}
+		const unsigned char *kat = ps->p;
+		const char *k;
+		size_t klen;
+		bool nul;
+		if (!parse_string(ps, &k, &klen, &nul))
+			goto fail;
+		if (nul) {
+			fail_at(ps, kat, "NUL byte in object key not supported");
+			goto fail;
+		}
+		/* the key may live in scratch, which the value can overwrite */
+		char kbuf[128], *key = klen < sizeof(kbuf) ? kbuf : lp_malloc(klen + 1);
+		memcpy(key, k, klen);
+		key[klen] = '\0';
+		skip_ws(ps);
+		if (ps->p >= ps->end || *ps->p != ':') {
+			if (key != kbuf)
+				lp_free(key);
+			fail_at(ps, ps->p, "':' expected");
+			goto fail;
+		}
+		ps->p++;
+		json_t *v = parse_value(ps);
+		if (!v) {
+			if (key != kbuf)
+				lp_free(key);
+			goto fail;
+		}
+		json_object_set_new_nocheck(obj, key, v);
+		if (key != kbuf)
+			lp_free(key);
+		skip_ws(ps);
+		if (ps->p < ps->end && *ps->p == ',') {
+			ps->p++;
+			continue;
+		}
+		if (ps->p < ps->end && *ps->p == '}') {
+			ps->p++;
+			return obj;
+		}
+		fail_at(ps, ps->p, "',' or '}' expected");
+		goto fail;
+	}
+fail:
+	json_decref(obj);
+	return NULL;
+}
+
+static json_t *parse_array(parser *ps)
+{
+	ps->p++;
+	json_t *arr = json_array();
+	skip_ws(ps);
+	if (ps->p < ps->end && *ps->p == ']') {
+		ps->p++;
+		return arr;
+	}
+	for (;;) {
+		json_t *v = parse_value(ps);
+		if (!v)
+			goto fail;
+		json_array_append_new(arr, v);
+		skip_ws(ps);
+		if (ps->p < ps->end && *ps->p == ',') {
+			ps->p++;
+			continue;
+		}
+		if (ps->p < ps->end && *ps->p == ']') {
+			ps->p++;
+			return arr;
+		}
+		fail_at(ps, ps->p, "',' or ']' expected");
+		goto fail;
+	}
+fail:
+	json_decref(arr);
+	return NULL;
+}
+
+static bool literal(parser *ps, const char *word, size_t n)
+{
+	if ((size_t)(ps->end - ps->p) >= n && memcmp(ps->p, word, n) == 0) {
+		ps->p += n;
+		return true;
+	}
+	return false;
+}
+
+static json_t *parse_value_at(parser *ps);
+
+/* Every value counts towards the depth limit, as in jansson. */
+static json_t *parse_value(parser *ps)
+{
+	skip_ws(ps);
+	if (++ps->depth > MAX_DEPTH)
+		return fail_at(ps, ps->p, "maximum parsing depth reached");
+	json_t *v = parse_value_at(ps);
+	ps->depth--;
+	return v;
+}
+
+static json_t *parse_value_at(parser *ps)
+{
+	if (ps->p >= ps->end)
+		return fail_at(ps, ps->p, "unexpected end of input");
+	switch (*ps->p) {
+	case '{':
+		return parse_object(ps);
+	case '[':
+		return parse_array(ps);
+	case '"': {
+		const char *s;
+		size_t len;
+		bool nul;
+		if (!parse_string(ps, &s, &len, &nul))
+			return NULL;
+		return json_stringn_nocheck(s, len);
+	}
+	case 't':
+		if (literal(ps, "true", 4))
+			return json_true();
+		break;
+	case 'f':
+		if (literal(ps, "false", 5))
+			return json_false();
+		break;
+	case 'n':
+		if (literal(ps, "null", 4))
+			return json_null();
+		break;
+	default:
+		if (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9'))
+			return parse_number(ps);
+	}
+	return fail_at(ps, ps->p, "unexpected character");
+}
+
+json_t *lp_beats_json_parse(const char *s, size_t len, char *err, size_t cap, size_t *pos)
+{
+	parser ps;
+	memset(&ps, 0, sizeof(ps));
+	ps.start = ps.p = (const unsigned char *)s;
+	ps.end = ps.p + len;
+	ps.err = err;
+	ps.cap = cap;
+	ps.pos = pos;
+	if (cap)
+		err[0] = '\0';
+	lp_buf_init(&ps.scratch);
+	json_t *v = parse_value(&ps);
+	if (v) {
+		skip_ws(&ps);
+		if (ps.p != ps.end) {
+			json_decref(v);
+			v = fail_at(&ps, ps.p, "end of input expected");
+		}
+	}
+	lp_buf_fini(&ps.scratch);
+	return v;
+}

@@ -1,0 +1,249 @@
+/* Differential tests of the Beats JSON loader against jansson's json_loadb
+ * (JSON_DECODE_ANY | JSON_ALLOW_NUL): same acceptance, equal values. */
+#include "inputs/beats/beats_json.h"
+
+#include "lp_test.h"
+#include "pipeline/buf.h"
+#include "pipeline/mem.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static int mismatches;
+
+/* Compares both loaders on len bytes; returns 1 when they agree. */
+static int agree(const char *s, size_t len)
+{
+	json_error_t je;
+	json_t *a = json_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+	char err[200];
+	size_t pos = 0;
+	json_t *b = lp_beats_json_parse(s, len, err, sizeof(err), &pos);
+	int ok;
+	if (a && !b && memchr(s, 0, len)) {
+		/* json_loadb skips a NUL byte right after a number or literal (a
+		 * jansson quirk); without those bytes both must agree */
+		char *t = lp_malloc(len);
+		size_t n = 0;
+		for (size_t i = 0; i < len; i++) {
+			unsigned char prev = n ? (unsigned char)t[n - 1] : 0;
+			if (s[i] == 0 && ((prev >= '0' && prev <= '9') || (prev >= 'a' && prev <= 'z') ||
+					  (prev >= 'A' && prev <= 'Z') || prev == '.'))
+				continue;
+			t[n++] = s[i];
+		}
+		b = lp_beats_json_parse(t, n, err, sizeof(err), &pos);
+		lp_free(t);
+	}
+	if (!a || !b)
+		ok = !a && !b;
+	else
+		ok = json_equal(a, b) && json_typeof(a) == json_typeof(b);
+	if (ok && !b && !err[0])
+		ok = 0; /* an error always has a message */
+	if (!ok && mismatches++ < 10) {
+		fprintf(stderr, "disagree on [");
+		fwrite(s, 1, len > 200 ? 200 : len, stderr);
+		fprintf(stderr, "]: jansson %s (%s), ours %s (%s)\n", a ? "ok" : "error",
+			a ? "" : je.text, b ? "ok" : "error", b ? "" : err);
+	}
+	json_decref(a);
+	json_decref(b);
+	return ok;
+}
+
+static int agree_s(const char *s)
+{
+	return agree(s, strlen(s));
+}
+
+static void test_corpus(void)
+{
+	static const char *const cases[] = {
+		"{}", "[]", "0", "-0", "1", "-1", "12345678901234567", "9223372036854775807",
+		"-9223372036854775808", "9223372036854775808", "-9223372036854775809",
+		"1.5", "-1.5e10", "1E400", "-1e400", "1e-400", "0.0", "1.", ".5", "01", "-", "-a",
+		"1e", "1e+", "1e+5", "1.0E-5", "00", "-01", "2.5e", "1.e5",
+		"true", "false", "null", "tru", "nul", "True", "NULL",
+		"\"\"", "\"abc\"", "\"a\\\"b\"", "\"\\\\\"", "\"\\/\"", "\"\\b\\f\\n\\r\\t\"",
+		"\"\\u0041\"", "\"\\u00e9\"", "\"\\u20AC\"", "\"\\ud83d\\ude00\"", "\"\\ud83d\"",
+		"\"\\ude00\"", "\"\\ud83d\\u0041\"", "\"\\u0000\"", "\"a\\u0000b\"", "\"\\x41\"",
+		"\"\\u12\"", "\"\\u12G4\"", "\"abc", "\"a\tb\"", "\"a\nb\"", "\"\x7f\"",
+		"\"\xc3\xa9\"", "\"\xe2\x82\xac\"", "\"\xf0\x9f\x98\x80\"", "\"\xc3\"", "\"\xc0\xaf\"",
+		"\"\xe0\x80\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xff\"", "\"\x80\"",
+		"{\"a\":1,\"a\":2}", "{\"\":0}", "{\"\\u0000\":1}", "{\"a\\u0000\":1}", "{\"k\\n\":1}",
+		"{\"a\" : [1, 2 , {\"b\":null}] }", " \t\r\n{}\n ", "{} x", "{},", "[1,]", "[,1]",
+		"{\"a\":1,}", "{,}", "{\"a\"}", "{\"a\":}", "{a:1}", "{'a':1}", "[1 2]", "[\"a\" \"b\"]",
+		"", " ", "{", "[", "}", "]", "[[[]]]", "{\"a\":{\"b\":{\"c\":[{}]}}}", "[1e2, -0.0, 3]",
+		"\"\\u00\"", "[\"\\ud800\\udc00\"]", "{\"x\":\"\\uDBFF\\uDFFF\"}", "[0.1e-10, 123.456E+2]",
+	};
+	int bad = 0;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		bad += !agree_s(cases[i]);
+	/* embedded NUL bytes in the text itself */
+	bad += !agree("{}\0", 3);
+	bad += !agree("\"a\0b\"", 5);
+	bad += !agree("[1,\0 2]", 7);
+	CHECK_INT(bad, 0);
+}
+
+static void test_depth(void)
+{
+	int bad = 0;
+	for (int depth = 2046; depth <= 2050; depth++) {
+		lp_buf b = LP_BUF_INIT;
+		for (int i = 0; i < depth; i++)
+			lp_buf_addc(&b, '[');
+		for (int i = 0; i < depth; i++)
+			lp_buf_addc(&b, ']');
+		bad += !agree(b.data, b.len);
+		lp_buf_reset(&b);
+		for (int i = 0; i < depth; i++)
+			lp_buf_adds(&b, "{\"a\":");
+		lp_buf_addc(&b, '1');
+		for (int i = 0; i < depth; i++)
+			lp_buf_addc(&b, '}');
+		bad += !agree(b.data, b.len);
+		lp_buf_fini(&b);
+	}
+	CHECK_INT(bad, 0);
+}
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static void gen_string(lp_buf *b)
+{
+	static const char *const pieces[] = {
+		"a", "Z", "0", " ", "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\u00e9", "\\u0000", "\\ud83d\\ude00",
+		"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "{", "}", "[", ":", ",", "\\u20ac", "\\b",
+		"long text of a log message ",
+	};
+	lp_buf_addc(b, '"');
+	int n = (int)(rnd() % 8);
+	for (int i = 0; i < n; i++)
+		lp_buf_adds(b, pieces[rnd() % (sizeof(pieces) / sizeof(pieces[0]))]);
+	lp_buf_addc(b, '"');
+}
+
+static void gen_ws(lp_buf *b)
+{
+	static const char *const ws[] = { "", "", "", " ", "\n", "\t", "\r\n  " };
+	lp_buf_adds(b, ws[rnd() % 7]);
+}
+
+static void gen_value(lp_buf *b, int depth)
+{
+	int kind = (int)(rnd() % (depth > 4 ? 6 : 8));
+	gen_ws(b);
+	switch (kind) {
+	case 0: lp_buf_adds(b, (const char *[]){ "true", "false", "null" }[rnd() % 3]); break;
+	case 1: lp_buf_printf(b, "%lld", (long long)(rnd() % 2000001) - 1000000); break;
+	case 2: lp_buf_printf(b, "%lld", (long long)rnd()); break;
+	case 3:
+		lp_buf_printf(b, "%s%llu.%llue%s%d", rnd() % 2 ? "-" : "", (unsigned long long)(rnd() % 1000),
+			      (unsigned long long)(rnd() % 1000), rnd() % 2 ? "-" : "+", (int)(rnd() % 320));
+		break;
+	case 4:
+	case 5: gen_string(b); break;
+	case 6: {
+		lp_buf_addc(b, '[');
+		int n = (int)(rnd() % 5);
+		for (int i = 0; i < n; i++) {
+			if (i)
+				lp_buf_addc(b, ',');
+			gen_value(b, depth + 1);
+		}
+		gen_ws(b);
+		lp_buf_addc(b, ']');
+		break;
+	}
+	default: {
+		lp_buf_addc(b, '{');
+		int n = (int)(rnd() % 5);
+		for (int i = 0; i < n; i++) {
+			if (i)
+				lp_buf_addc(b, ',');
+			gen_ws(b);
+			gen_string(b);
+			gen_ws(b);
+			lp_buf_addc(b, ':');
+			gen_value(b, depth + 1);
+		}
+		gen_ws(b);
+		lp_buf_addc(b, '}');
+	}
+	}
+	gen_ws(b);
+}
+
+static void test_random_documents_and_mutations(void)
+{
+	int bad = 0, accepted = 0, rejected = 0;
+	lp_buf b = LP_BUF_INIT, m = LP_BUF_INIT;
+	for (int iter = 0; iter < 20000; iter++) {
+		lp_buf_reset(&b);
+		gen_value(&b, 0);
+		bad += !agree(b.data, b.len);
+		/* a mutated copy: flipped, replaced, removed or inserted bytes */
+		lp_buf_reset(&m);
+		lp_buf_add(&m, b.data, b.len);
+		int muts = 1 + (int)(rnd() % 3);
+		for (int k = 0; k < muts && m.len; k++) {
+			size_t at = rnd() % m.len;
+			switch (rnd() % 4) {
+			case 0: m.data[at] ^= (char)(1u << (rnd() % 8)); break;
+			case 1: m.data[at] = "\"\\{}[],:0-eE.u \x80\xff"[rnd() % 18]; break;
+			case 2:
+				memmove(m.data + at, m.data + at + 1, m.len - at - 1);
+				m.len--;
+				break;
+			default: {
+				char c = (char)rnd();
+				lp_buf_addc(&m, 0);
+				memmove(m.data + at + 1, m.data + at, m.len - at - 1);
+				m.data[at] = c;
+			}
+			}
+		}
+		json_error_t je;
+		json_t *j = json_loadb(m.data, m.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+		if (j)
+			accepted++;
+		else
+			rejected++;
+		json_decref(j);
+		bad += !agree(m.data, m.len);
+	}
+	CHECK_INT(bad, 0);
+	CHECK(accepted > 1000 && rejected > 1000); /* both paths exercised */
+	lp_buf_fini(&b);
+	lp_buf_fini(&m);
+}
+
+static void test_error_position(void)
+{
+	char err[200];
+	size_t pos = 0;
+	CHECK(lp_beats_json_parse("{\"a\":1,}", 8, err, sizeof(err), &pos) == NULL);
+	CHECK_INT(pos, 7);
+	CHECK(strstr(err, "expected") != NULL);
+	CHECK(lp_beats_json_parse("[1, tru]", 8, err, sizeof(err), &pos) == NULL);
+	CHECK_INT(pos, 4);
+}
+
+int main(void)
+{
+	lp_mem_init_jansson();
+	LP_RUN(test_corpus);
+	LP_RUN(test_depth);
+	LP_RUN(test_random_documents_and_mutations);
+	LP_RUN(test_error_position);
+	return lp_test_report();
+}
