@@ -63,10 +63,14 @@ static lp_named_tpl *compile_named(lp_args *a, const char *opt, size_t *n, bool 
 				if (t)
 					nt->values[nt->n_values++] = t;
 			}
-			if (nt->name)
+			if (nt->name) {
 				(*n)++;
-			else
+			} else {
+				for (size_t j = 0; j < nt->n_values; j++)
+					lp_template_destroy(nt->values[j]);
 				lp_free(nt->values);
+				memset(nt, 0, sizeof(*nt));
+			}
 			i++;
 		}
 	} else {
