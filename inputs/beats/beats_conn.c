@@ -65,7 +65,7 @@ static void conn_release(beats_conn *c)
 	lp_free(c);
 }
 
-static bool conn_check_invariants(const beats_conn *c)
+__attribute__((unused)) static bool conn_check_invariants(const beats_conn *c)
 {
 	if (c->refs < 1)
 		return false;

@@ -36,7 +36,7 @@ static range *at(const lp_kafka_offsets_part *p, size_t i)
 	return &p->r[(p->head + i) % p->cap];
 }
 
-static bool part_check_invariants(const lp_kafka_offsets_part *p)
+__attribute__((unused)) static bool part_check_invariants(const lp_kafka_offsets_part *p)
 {
 	size_t pending = 0;
 	for (size_t i = 0; i < p->n; i++) {
