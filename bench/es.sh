@@ -11,7 +11,7 @@
 # from bench/payment_gen.py, read from a file on stdin (json_lines); the
 # filters are the payment example's (examples/payment/pipeline.conf, its
 # filter block, unchanged). Wall time is the whole process (start-up and
-# drain included); CPU and RSS come from getrusage of the child. Needs: cc,
+# drain included); CPU and peak RSS come from getrusage of the child. Needs: cc,
 # zlib headers, python3 (Debian: gcc zlib1g-dev python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,14 +67,18 @@ CONF
 	} > "$T/es-$level.conf"
 	before=$(curl -s "http://127.0.0.1:$PORT/_sink/stats")
 	python3 - "$LOGPIPE" "$T/es-$level.conf" "$T/events.jsonl" "$WORKERS" "$N" "$level" "$before" "$PORT" <<'PY'
-import json, resource, subprocess, sys, time, urllib.request
+import json, os, resource, sys, time, urllib.request
 logpipe, conf, events, workers, n, level, before, port = sys.argv[1:9]
 n = int(n)
 before = json.loads(before)
 t0 = time.monotonic()
-with open(events, "rb") as f:
-    rc = subprocess.run([logpipe, "-f", conf, "-w", workers, "--api.enabled", "false", "--log.level", "warn"],
-                        stdin=f, stdout=subprocess.DEVNULL).returncode
+# posix_spawn (not fork) so that the child's peak RSS is its own, not this
+# interpreter's.
+pid = os.posix_spawn(logpipe, [logpipe, "-f", conf, "-w", workers, "--api.enabled", "false", "--log.level", "warn"],
+                     os.environ, file_actions=[(os.POSIX_SPAWN_OPEN, 0, events, os.O_RDONLY, 0),
+                                               (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0)])
+_, status = os.waitpid(pid, 0)
+rc = os.waitstatus_to_exitcode(status)
 wall = time.monotonic() - t0
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = ru.ru_utime + ru.ru_stime
