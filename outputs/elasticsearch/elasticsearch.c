@@ -528,6 +528,14 @@ static void encode(lp_es_output *o, es_ws *w, lp_event *const *evs, size_t n, lp
 		m.id = at(&w->scratch, od);
 		m.routing = at(&w->scratch, orr);
 		m.pipeline = at(&w->scratch, op);
+		if (!m.index || !*m.index) {
+			/* Elasticsearch would refuse the whole request ("index is
+			 * missing"), which is retried forever: refuse the event. */
+			res[i] = (lp_out_result){ LP_OUT_REJECTED,
+						  lp_asprintf("the index \"%s\" rendered as an empty string",
+							      o->index ? lp_template_text(o->index) : "") };
+			continue;
+		}
 		if ((m.action == LP_ES_ACTION_UPDATE || m.action == LP_ES_ACTION_DELETE) && (!m.id || !*m.id)) {
 			res[i] = (lp_out_result){ LP_OUT_REJECTED,
 						  lp_asprintf("action '%s' needs a document_id", lp_es_action_name(m.action)) };
