@@ -9,8 +9,10 @@
 # and reported), the 400s are in the dead-letter queue with their reasons,
 # every document sits in the index of its @timestamp's UTC day, the template
 # was installed exactly once, the fault really happened, and logpipe exited 0
-# after draining. A small run against a 7.x emulator checks the legacy
-# template API.
+# after draining. Small runs check the legacy template API (a 7.x emulator),
+# create with a document_id under dropped connections (no duplicates), and
+# two hosts with the first one down. The emulator's own answers are checked
+# first (emulator_selftest.py). ES_TEST_ONLY="base outage" runs only those.
 #
 # Usage: run.sh /path/to/logpipe
 set -euo pipefail
