@@ -35,7 +35,7 @@ static const char *const patterns[] = {
 	"yyMMdd",
 	"D yyyy k:m:s",
 	"xxxx-'W'ww-e",
-	"G yyyy C ZZZ",
+	"G yyyy CC ZZZ", /* one C reads one digit, as in Joda */
 	"h:mm a",
 	"KK:mm:ss.S a",
 	"yyyy-MM-dd HH:mm:ss,SSS ZZZ",
