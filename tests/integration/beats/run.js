@@ -330,6 +330,42 @@ async function tlsSuite() {
       await stopLogpipe(lp)
     }
   }
+  {
+    const port = await freePort()
+    const lp = startLogpipe(bin, `input { beats { port => ${port} host => "127.0.0.1" ssl_enabled => true
+      ssl_certificate => "${f('server.crt')}" ssl_key => "${f('server.key')}"
+      ssl_certificate_authorities => ["${f('ca.crt')}"] ssl_client_authentication => "optional"
+      enrich => all } }
+      output { stdout { codec => rubydebug { metadata => true } } }`)
+    try {
+      await waitPort(port, 15000)
+      await test('optional client authentication: with or without a certificate, not with a bad one', async () => {
+        const anon = await BeatsClient.connect(port, { ca: certs.ca, servername: 'localhost' })
+        await anon.write(H.windowOf([{ id: 'opt-anon' }]))
+        await anon.waitAck(1)
+        const known = await BeatsClient.connect(port, { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey, servername: 'localhost' })
+        await known.write(H.windowOf([{ id: 'opt-cert' }]))
+        await known.waitAck(1)
+        await waitFor(() => lp.raw.includes('opt-anon') && lp.raw.includes('opt-cert'), 5000, 'both events')
+        assert(/"status" => false/.test(lp.raw) && /"status" => true/.test(lp.raw), 'tls_peer status false then true')
+        assert((lp.raw.match(/"subject" => /g) || []).length === 1, 'a subject only for the verified client')
+        let refused = false
+        try {
+          const rogue = await BeatsClient.connect(port, { ca: certs.ca, cert: certs.rogueCert, key: certs.rogueKey, servername: 'localhost' })
+          await rogue.write(H.windowOf([{ id: 'opt-rogue' }]))
+          await waitFor(() => rogue.closed || rogue.error, 10000, 'the server to refuse')
+          refused = rogue.acks.length === 0
+        } catch (e) {
+          refused = true
+        }
+        assert(refused && !lp.raw.includes('opt-rogue'), 'a certificate that does not verify is refused')
+        anon.destroy()
+        known.destroy()
+      })
+    } finally {
+      await stopLogpipe(lp)
+    }
+  }
   await test('a wrong key passphrase is a configuration error', async () => {
     const port = await freePort()
     const lp = startLogpipe(bin, `input { beats { port => ${port} ssl_enabled => true ssl_certificate => "${f('server.crt')}"
