@@ -94,7 +94,19 @@ CONF
 	local t0=$SECONDS rc=0
 	timeout 600 "$LOGPIPE" -f "$conf" -w 32 -b 500 --api.enabled false \
 		--dead_letter_queue.enable true --path.data "$data" \
-		< "$events" > "$WORK/$name.out" 2> "$WORK/$name.log" || rc=$?
+		< "$events" > "$WORK/$name.out" 2> "$WORK/$name.log" &
+	local lp=$!
+	# logpipe retries forever by design: if the emulator itself dies, stop.
+	while kill -0 "$lp" 2>/dev/null; do
+		if ! kill -0 "$EMU_PID" 2>/dev/null; then
+			echo "FAIL [$name]: the emulator exited during the run"
+			kill "$lp" 2>/dev/null || true
+			FAILED=1
+			break
+		fi
+		read -r -t 0.2 <> <(:) || true
+	done
+	wait "$lp" || rc=$?
 	local secs=$((SECONDS - t0))
 	if [ $rc != 0 ]; then
 		echo "FAIL [$name]: logpipe exited $rc"; tail -n 20 "$WORK/$name.log"; FAILED=1
