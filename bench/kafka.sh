@@ -3,9 +3,13 @@
 # logpipe process, against librdkafka's mock cluster (3 brokers, real Kafka
 # protocol on loopback), Filebeat-shaped payment events produced with kcat.
 #
-#   bench/kafka.sh [BUILD_DIR] [EVENTS] [PARTITIONS] [CONSUMER_THREADS]
+#   bench/kafka.sh [BUILD_DIR] [EVENTS] [PARTITIONS] [CONSUMER_THREADS] [MODE]
 #
-# Defaults: build 300000 64 1. The consumer uses fetch_max_wait_ms => 10
+# MODE payment (default): the payment events and filters described here;
+# MODE plain: short messages ("m-<n>"), codec plain, no filters: the input's
+# own cost per event.
+#
+# Defaults: build 300000 64 1 payment. The consumer uses fetch_max_wait_ms => 10
 # (see the config below). librdkafka's mock keeps at most 5 MiB per
 # partition (older messages are dropped), so keep EVENTS x ~900 bytes below
 # PARTITIONS x 5 MiB; messages are keyed by their number so that they spread
@@ -21,6 +25,12 @@ BUILD=${1:-build}
 N=${2:-300000}
 PARTS=${3:-64}
 THREADS=${4:-1}
+MODE=${5:-payment}
+case "$MODE" in
+payment) CODEC=json STDIN_CODEC=json_lines ;;
+plain) CODEC=plain STDIN_CODEC=line ;;
+*) echo "MODE is payment or plain"; exit 1 ;;
+esac
 LOGPIPE=$BUILD/logpipe
 MOCK=$BUILD/tests/integration/kafka/kafka_mock_cluster
 [ -x "$LOGPIPE" ] && [ -x "$MOCK" ] || { echo "build first: $LOGPIPE, $MOCK"; exit 1; }
@@ -52,12 +62,22 @@ exec 3>"$T/ctl"
 wait_until 30 test -s "$T/mock.out" || { echo "mock cluster did not start"; exit 1; }
 BS=$(head -n 1 "$T/mock.out")
 
-echo "producing $N payment events into $PARTS partitions..."
-python3 bench/payment_gen.py "$N" >"$T/events.jsonl"
+echo "producing $N $MODE events into $PARTS partitions..."
+if [ "$MODE" = payment ]; then
+	python3 bench/payment_gen.py "$N" >"$T/events.jsonl"
+else
+	seq -f 'm-%.0f' 1 "$N" >"$T/events.jsonl"
+fi
 awk '{ printf "%d\t%s\n", NR, $0 }' "$T/events.jsonl" |
 	kcat -P -b "$BS" -t bench -K '\t' -X queue.buffering.max.ms=50 -X batch.num.messages=10000
 stored=$(kcat -C -b "$BS" -t bench -e -q -o beginning -f 'x\n' | wc -l)
 [ "$stored" = "$N" ] || { echo "the mock kept $stored of $N events: use more partitions"; exit 1; }
+
+# The payment example's filter block, as is (none in plain mode).
+filters() {
+	[ "$MODE" = payment ] || return 0
+	awk '/^filter \{/{f=1} f{print} f&&/^\}/{exit}' examples/payment/pipeline.conf
+}
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 {
@@ -69,15 +89,14 @@ input {
     group_id => "bench"
     auto_offset_reset => "earliest"
     consumer_threads => $THREADS
-    codec => json
+    codec => $CODEC
     # The mock answers a fetch with one message set per partition and holds
     # a fetch of drained partitions for fetch.wait.max.ms: keep it short.
     fetch_max_wait_ms => 10
   }
 }
 EOF
-	# The payment example's filter block, as is.
-	awk '/^filter \{/{f=1} f{print} f&&/^\}/{exit}' examples/payment/pipeline.conf
+	filters
 	echo 'output { null {} }'
 } >"$T/bench.conf"
 
@@ -103,8 +122,8 @@ wait "$LP" || true
 
 # The same filters fed from stdin, for the ratio.
 {
-	echo 'input { stdin { codec => json_lines } }'
-	awk '/^filter \{/{f=1} f{print} f&&/^\}/{exit}' examples/payment/pipeline.conf
+	echo "input { stdin { codec => $STDIN_CODEC } }"
+	filters
 	echo 'output { null {} }'
 } >"$T/stdin.conf"
 s0=$(now)
@@ -118,16 +137,16 @@ s1=$(now)
 
 HZ=$(getconf CLK_TCK)
 python3 - "$t0" "$t1" "$c0" "$c1" "$o0" "$o1" "$HZ" "$rss" "$N" "$PARTS" "$THREADS" "$s0" "$s1" \
-	"$(cat "$T/stdin.time")" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" <<'EOF'
+	"$(cat "$T/stdin.time")" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$MODE" <<'EOF'
 import sys
 (t0, t1, c0, c1, o0, o1, hz, rss, n, parts, threads, s0, s1, stime, cores,
- load) = sys.argv[1:]
+ load, mode) = sys.argv[1:]
 wall = float(t1) - float(t0)
 cpu = (int(c1) - int(c0)) / int(hz)
 ev = int(o1) - int(o0)
 swall = float(s1) - float(s0)
 scpu = sum(float(x) for x in stime.split())
-print("kafka -> payment filters -> null: %s events, %s partitions, %s consumer thread(s); "
+print("kafka -> " + ("payment filters" if sys.argv[17] == "payment" else "no filters") + " -> null: %s events, %s partitions, %s consumer thread(s); "
       "%s cores, load average %s" % (n, parts, threads, cores, load))
 print("  kafka: %.0f events/s   %.0f events per CPU-second   (%d events in %.2f s wall, %.2f s CPU)"
       "   peak RSS %.1f MiB" % (ev / wall, ev / cpu if cpu > 0 else float("inf"), ev, wall, cpu,

@@ -10,7 +10,11 @@
  * stores "next safe offset" with rd_kafka_offsets_store. Stored offsets are
  * committed by librdkafka's auto commit (enable_auto_commit => true) or by the
  * consumer after each store (false), synchronously on partition revocation and
- * at shutdown after in-flight events settle (bounded by inflight_wait_ms). */
+ * at shutdown after in-flight events settle (bounded by inflight_wait_ms).
+ * One group per poll and partition rather than per message: with one group
+ * per message the same short messages cost about 4x the CPU per event and
+ * ran 1.5-2x slower (librdkafka mock, 300,000 messages, codec plain, null
+ * output). */
 #ifndef LP_INPUTS_KAFKA_KAFKA_INPUT_H
 #define LP_INPUTS_KAFKA_KAFKA_INPUT_H
 
