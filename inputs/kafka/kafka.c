@@ -428,7 +428,10 @@ static void *kafka_create(lp_args *a)
 	apply_security(a, conf);
 	conf_set(a, conf, "enable_auto_commit", (size_t)-1, "enable.auto.commit",
 		 in->auto_commit ? "true" : "false");
-	conf_set(a, conf, "log_level", (size_t)-1, "log.connection.close", "false");
+	conf_set(a, conf, "kafka_properties", (size_t)-1, "log.connection.close", "false");
+	/* librdkafka prefetches up to 64 MiB per consumer by default; 16 MiB
+	 * keeps the pipe full at a quarter of the memory. */
+	conf_set(a, conf, "kafka_properties", (size_t)-1, "queued.max.messages.kbytes", "16384");
 	apply_properties(a, conf);
 	/* Delivery: offsets are stored by the input once events are safe. */
 	conf_set(a, conf, "kafka_properties", (size_t)-1, "enable.auto.offset.store", "false");
