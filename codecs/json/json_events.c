@@ -1,6 +1,7 @@
 #include "codecs/json/json_events.h"
 
 #include "codecs/plain/plain.h"
+#include "pipeline/jsonload.h"
 #include "pipeline/event.h"
 
 #include <stdbool.h>
@@ -48,10 +49,10 @@ void lp_json_events_decode(lp_json_events *je, const char *s, size_t len, lp_eve
 {
 	if (blank(s, len))
 		return;
-	json_error_t err;
-	json_t *v = json_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+	char err[160];
+	json_t *v = lp_json_load(s, len, err, sizeof(err), NULL);
 	if (!v) {
-		fail(je, s, len, err.text, out);
+		fail(je, s, len, err, out);
 		return;
 	}
 	if (json_is_object(v)) {

@@ -5,6 +5,7 @@
  * A missing source field is a no-op; invalid JSON (or a non-object without a
  * target) tags the event with tag_on_failure unless skip_on_invalid_json. */
 #include "conf/schema.h"
+#include "pipeline/jsonload.h"
 #include "pipeline/log.h"
 #include "pipeline/mem.h"
 #include "pipeline/plugin.h"
@@ -121,8 +122,7 @@ static lp_filter_rc json_filter(void *inst, void *ws, lp_event *ev, lp_event_vec
 		return fail(f, ev, true, "the value is not a string", "", 0);
 	const char *text = json_string_value(src);
 	size_t len = json_string_length(src);
-	json_error_t err;
-	json_t *parsed = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+	json_t *parsed = lp_json_load(text, len, NULL, 0, NULL);
 	if (!parsed)
 		return fail(f, ev, true, "invalid JSON", text, len);
 	if (f->target) {

@@ -4,7 +4,7 @@
  * machine and the lifetime rules. */
 #include "inputs/beats/beats.h"
 
-#include "inputs/beats/beats_json.h"
+#include "pipeline/jsonload.h"
 #include "pipeline/error.h"
 #include "pipeline/event.h"
 #include "pipeline/jsonw.h"
@@ -397,7 +397,7 @@ static lp_event *make_event(beats_conn *c, const lp_beats_frame *f, char *why, s
 	if (f->type == LP_BEATS_JSON) {
 		char jerr[120];
 		size_t at = 0;
-		obj = lp_beats_json_parse(f->payload, f->len, jerr, sizeof(jerr), &at);
+		obj = lp_json_load(f->payload, f->len, jerr, sizeof(jerr), &at);
 		if (!obj) {
 			snprintf(why, cap, "the payload of event %u is not JSON (%.100s at byte %zu)", f->seq,
 				 jerr, at);

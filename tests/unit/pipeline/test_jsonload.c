@@ -1,6 +1,6 @@
 /* Differential tests of the Beats JSON loader against jansson's json_loadb
  * (JSON_DECODE_ANY | JSON_ALLOW_NUL): same acceptance, equal values. */
-#include "inputs/beats/beats_json.h"
+#include "pipeline/jsonload.h"
 
 #include "lp_test.h"
 #include "pipeline/buf.h"
@@ -18,7 +18,7 @@ static int agree(const char *s, size_t len)
 	json_t *a = json_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
 	char err[200];
 	size_t pos = 0;
-	json_t *b = lp_beats_json_parse(s, len, err, sizeof(err), &pos);
+	json_t *b = lp_json_load(s, len, err, sizeof(err), &pos);
 	int ok;
 	if (a && !b && memchr(s, 0, len)) {
 		/* json_loadb skips a NUL byte right after a number or literal (a
@@ -32,7 +32,7 @@ static int agree(const char *s, size_t len)
 				continue;
 			t[n++] = s[i];
 		}
-		b = lp_beats_json_parse(t, n, err, sizeof(err), &pos);
+		b = lp_json_load(t, n, err, sizeof(err), &pos);
 		lp_free(t);
 	}
 	if (!a || !b)
@@ -231,10 +231,10 @@ static void test_error_position(void)
 {
 	char err[200];
 	size_t pos = 0;
-	CHECK(lp_beats_json_parse("{\"a\":1,}", 8, err, sizeof(err), &pos) == NULL);
+	CHECK(lp_json_load("{\"a\":1,}", 8, err, sizeof(err), &pos) == NULL);
 	CHECK_INT(pos, 7);
 	CHECK(strstr(err, "expected") != NULL);
-	CHECK(lp_beats_json_parse("[1, tru]", 8, err, sizeof(err), &pos) == NULL);
+	CHECK(lp_json_load("[1, tru]", 8, err, sizeof(err), &pos) == NULL);
 	CHECK_INT(pos, 4);
 }
 

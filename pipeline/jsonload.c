@@ -1,4 +1,4 @@
-#include "inputs/beats/beats_json.h"
+#include "pipeline/jsonload.h"
 
 #include "pipeline/buf.h"
 #include "pipeline/mem.h"
@@ -452,7 +452,7 @@ static json_t *parse_value_at(parser *ps)
 	return fail_at(ps, ps->p, "unexpected character");
 }
 
-json_t *lp_beats_json_parse(const char *s, size_t len, char *err, size_t cap, size_t *pos)
+json_t *lp_json_load(const char *s, size_t len, char *err, size_t cap, size_t *pos)
 {
 	parser ps;
 	memset(&ps, 0, sizeof(ps));
