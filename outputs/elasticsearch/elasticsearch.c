@@ -238,7 +238,11 @@ static bool read_template_file(lp_es_output *o, lp_args *a, const char *path)
 	json_error_t err;
 	json_t *t = json_load_file(path, 0, &err);
 	if (!t) {
-		lp_args_error(a, "template", "cannot read the template \"%s\": %s (line %d)", path, err.text, err.line);
+		if (err.line > 0)
+			lp_args_error(a, "template", "cannot read the template \"%s\": %s (line %d)", path, err.text,
+				      err.line);
+		else
+			lp_args_error(a, "template", "cannot read the template: %s", err.text);
 		return false;
 	}
 	if (!json_is_object(t) || !json_object_get(t, "index_patterns")) {
@@ -272,10 +276,11 @@ static void *es_create(lp_args *a)
 	const char *user = lp_args_str(a, "user");
 	const char *password = lp_args_str(a, "password");
 	const char *api_key = lp_args_str(a, "api_key");
+	/* Errors point at 'user' (or the plugin), never at a secret's line. */
 	if (password && !user)
-		lp_args_error(a, "password", "'password' needs 'user'");
+		lp_args_error(a, "user", "'password' needs 'user'");
 	if (user && api_key)
-		lp_args_error(a, "api_key", "use either 'user'/'password' or 'api_key', not both");
+		lp_args_error(a, "user", "use either 'user'/'password' or 'api_key', not both");
 	if (user) {
 		o->http.user = lp_strdup(user);
 		o->http.password = lp_strdup(password ? password : "");
