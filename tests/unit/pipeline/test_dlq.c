@@ -6,6 +6,7 @@
 #include "pipeline/mem.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -217,6 +218,67 @@ static void test_drop_older(void)
 	rm_rf(tmp);
 }
 
+typedef struct writer_arg {
+	lp_dlq *q;
+	int thread;
+	int errors;
+} writer_arg;
+
+static void *writer_main(void *p)
+{
+	writer_arg *w = p;
+	for (int i = 0; i < 500; i++) {
+		lp_event *ev = event_n(w->thread * 1000 + i, 50);
+		if (lp_dlq_append(w->q, ev, "output", "o", "concurrent") != 0)
+			w->errors++;
+		lp_event_destroy(ev);
+		if (i % 50 == 0 && lp_dlq_sync(w->q) != 0)
+			w->errors++;
+	}
+	return NULL;
+}
+
+/* Workers append and sync concurrently: every entry lands once, whole. */
+static void test_concurrent(void)
+{
+	make_tmp();
+	int err = 0;
+	lp_dlq *q = lp_dlq_open(tmp, "p", 64 << 20, LP_DLQ_DROP_NEWER, &err);
+	CHECK(q != NULL);
+	if (!q)
+		return;
+	pthread_t t[4];
+	writer_arg args[4];
+	for (int i = 0; i < 4; i++) {
+		args[i] = (writer_arg){ q, i, 0 };
+		pthread_create(&t[i], NULL, writer_main, &args[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		CHECK_INT(args[i].errors, 0);
+	}
+	CHECK_INT(lp_dlq_dropped(q), 0);
+	lp_dlq_close(q);
+	char *qdir = lp_asprintf("%s/dead_letter_queue/p", tmp);
+	size_t segs;
+	json_t *all = read_all(qdir, &segs);
+	CHECK_INT(json_array_size(all), 2000);
+	static unsigned char seen[4000];
+	memset(seen, 0, sizeof(seen));
+	for (size_t i = 0; i < json_array_size(all); i++) {
+		json_int_t n = json_integer_value(json_object_get(json_object_get(json_array_get(all, i), "event"), "n"));
+		CHECK(n >= 0 && n < 4000);
+		if (n >= 0 && n < 4000)
+			seen[n]++;
+	}
+	for (int th = 0; th < 4; th++)
+		for (int i = 0; i < 500; i++)
+			CHECK_INT(seen[th * 1000 + i], 1);
+	json_decref(all);
+	lp_free(qdir);
+	rm_rf(tmp);
+}
+
 static void test_open_error(void)
 {
 	int err = 0;
@@ -231,6 +293,7 @@ int main(void)
 	LP_RUN(test_entry_format);
 	LP_RUN(test_drop_newer);
 	LP_RUN(test_drop_older);
+	LP_RUN(test_concurrent);
 	LP_RUN(test_open_error);
 	return lp_test_report();
 }
