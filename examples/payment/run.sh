@@ -27,22 +27,51 @@ expected=$(grep -c . "$SAMPLE")
 echo "logpipe: running the payment pipeline over $expected sample events ($SAMPLE)"
 "$BIN" "${conf[@]}" --log.level "${LOG_LEVEL:-warn}" --api.enabled false < "$SAMPLE" &
 pid=$!
+# Ctrl-C reaches logpipe too (the terminal signals the whole process
+# group); a TERM sent to this script is passed on by stop_logpipe.
+interrupted=""
+trap 'interrupted=INT' INT
+trap 'interrupted=TERM' TERM
+
+# stop_logpipe SECONDS [signalled]: SIGTERM (drain; not when logpipe was
+# already signalled), then a second SIGTERM (forced exit) when the drain takes
+# longer than SECONDS (an unreachable ES_URL or ALERTMANAGER_URL is retried,
+# never dropped). Returns logpipe's status.
+stop_logpipe() {
+  [ -n "${2:-}" ] || kill -TERM "$pid" 2>/dev/null || true
+  local end=$((SECONDS + $1))
+  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $end ]; do sleep 0.2 || true; done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "logpipe is still draining after $1 s; forcing it to exit" >&2
+    kill -TERM "$pid" 2>/dev/null || true
+  fi
+  local rc=0
+  wait "$pid" || rc=$?
+  return $rc
+}
 
 written() { cat "$LOGPIPE_OUT"/kakaopay-logs-*.ndjson 2>/dev/null | grep -c . || true; }
 deadline=$((SECONDS + ${RUN_TIMEOUT:-120}))
-while [ "$(written)" -lt "$expected" ]; do
+while :; do
+  # (a Ctrl-C may kill the commands of this loop: they must not end the script)
+  n=$(written) || n=0
+  [ "${n:-0}" -lt "$expected" ] || break
   if ! kill -0 "$pid" 2>/dev/null; then
     wait "$pid" || true
     echo "logpipe exited before writing every event ($(written) of $expected)" >&2
     exit 1
   fi
+  if [ -n "$interrupted" ]; then
+    echo "interrupted: $(written) of $expected events written" >&2
+    if [ "$interrupted" = INT ]; then stop_logpipe 10 signalled || true; else stop_logpipe 10 || true; fi
+    exit 130
+  fi
   if [ $SECONDS -ge $deadline ]; then
-    kill -TERM "$pid" 2>/dev/null || true
-    echo "timed out: $(written) of $expected events written" >&2
+    echo "timed out: $(written) of $expected events written (is ES_URL or ALERTMANAGER_URL unreachable?)" >&2
+    stop_logpipe 5 || true
     exit 1
   fi
-  sleep 0.2
+  sleep 0.2 || true
 done
-kill -TERM "$pid"
-wait "$pid"
+stop_logpipe "${DRAIN_TIMEOUT:-60}"
 python3 "$DIR/summary.py" "$LOGPIPE_OUT"
