@@ -11,92 +11,34 @@ Alertmanager's answer and not retried forever."""
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "http"))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from lptest import (Recorder, check, finish, logpipe_args, run_logpipe, show,  # noqa: E402
                     wait_until, binary_from_argv)
+import alertmanager  # noqa: E402
 
 LP = binary_from_argv()
-AM_BIN = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
-if not AM_BIN:
+if not alertmanager.binary():
     print("FAIL prometheus-alertmanager is not installed (Debian package prometheus-alertmanager)")
     sys.exit(1)
 
 tmp = tempfile.mkdtemp(prefix="lp-am-")
 hook = Recorder()
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-AM_PORT = free_port()
-AM_URL = "http://127.0.0.1:%d" % AM_PORT
-with open(os.path.join(tmp, "alertmanager.yml"), "w") as f:
-    f.write("""route:
-  receiver: hook
-  group_by: ['alertname', 'service']
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: hook
-    webhook_configs:
-      - url: '%s'
-        send_resolved: false
-""" % hook.url("/hook"))
-
-am_proc = None
-
-
-def am_get(path):
-    try:
-        with urllib.request.urlopen(AM_URL + path, timeout=2) as r:
-            return r.status, r.read().decode()
-    except Exception as e:  # not up (yet)
-        return 0, str(e)
+free_port = alertmanager.free_port
+AM = alertmanager.Alertmanager(tmp, webhook_url=hook.url("/hook"))
+AM_URL = AM.url
+am_get = AM.get
+am_stop = AM.stop
+alerts = AM.alerts
 
 
 def am_start():
-    global am_proc
-    log = open(os.path.join(tmp, "alertmanager.log"), "ab")
-    am_proc = subprocess.Popen([AM_BIN, "--config.file=" + os.path.join(tmp, "alertmanager.yml"),
-                                "--storage.path=" + os.path.join(tmp, "data"),
-                                "--web.listen-address=127.0.0.1:%d" % AM_PORT,
-                                "--cluster.listen-address="],
-                               stdout=log, stderr=log)
-    ok = wait_until(lambda: am_get("/-/ready")[0] == 200, 30, "Alertmanager ready")
-    if not ok:
-        print(open(os.path.join(tmp, "alertmanager.log")).read()[-3000:])
-
-
-def am_stop():
-    global am_proc
-    if am_proc:
-        am_proc.terminate()
-        try:
-            am_proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            am_proc.kill()
-            am_proc.wait()
-        am_proc = None
-
-
-def alerts():
-    status, body = am_get("/api/v2/alerts")
-    if status != 200:
-        return []
-    return json.loads(body)
+    check(AM.start(), "Alertmanager ready")
 
 
 def alert_for(service):
