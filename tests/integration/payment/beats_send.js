@@ -5,8 +5,11 @@
 // last event, then sends the next. The lines are dealt to CONNECTIONS
 // connections in turn.
 //
-//   node beats_send.js PORT FILE [--window N] [--connections C] [--timeout S]
+//   node beats_send.js PORT FILE [--window N] [--connections C] [--timeout S] [--go-on-stdin]
 //
+// With --go-on-stdin, the connections are opened first, {"ready": C} is
+// reported, and sending starts when a line arrives on stdin (so that the
+// caller can time what happens from the first window on).
 // Reports on stdout, one JSON object per line, as things happen:
 //   {"connected": c}
 //   {"sent": c, "window": w, "events": n}
@@ -28,9 +31,7 @@ function option(name, dflt) {
 
 // Sends the windows of one connection in order; resolves with the
 // keep-alive count.
-async function sendAll(conn, lines, windowSize, deadline) {
-  const client = await BeatsClient.connect(port)
-  emit({ connected: conn })
+async function sendAll(client, conn, lines, windowSize, deadline) {
   let cursor = 0 // ACKs before it belong to earlier windows
   let w = 0
   try {
@@ -58,9 +59,10 @@ async function sendAll(conn, lines, windowSize, deadline) {
 const port = Number(process.argv[2])
 const file = process.argv[3]
 if (!port || !file) {
-  console.error('usage: node beats_send.js PORT FILE [--window N] [--connections C] [--timeout S]')
+  console.error('usage: node beats_send.js PORT FILE [--window N] [--connections C] [--timeout S] [--go-on-stdin]')
   process.exit(2)
 }
+const goOnStdin = process.argv.includes('--go-on-stdin')
 const windowSize = option('--window', 100)
 const connections = option('--connections', 1)
 const deadline = Date.now() + option('--timeout', 120) * 1000
@@ -68,7 +70,18 @@ const all = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !==
 const perConn = Array.from({ length: connections }, () => [])
 all.forEach((l, i) => perConn[i % connections].push(l))
 
-Promise.all(perConn.map((lines, c) => sendAll(c, lines, windowSize, deadline)))
+function go() {
+  if (!goOnStdin) return Promise.resolve()
+  emit({ ready: connections })
+  return new Promise((resolve) => process.stdin.once('data', () => resolve()))
+}
+
+Promise.all(perConn.map((lines, c) => BeatsClient.connect(port).then((client) => {
+  emit({ connected: c })
+  return client
+})))
+  .then((clients) => go().then(() => clients))
+  .then((clients) => Promise.all(perConn.map((lines, c) => sendAll(clients[c], c, lines, windowSize, deadline))))
   .then((res) => {
     emit({
       done: true,

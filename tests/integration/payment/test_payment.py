@@ -199,13 +199,15 @@ class Sender:
     """beats_send.js in the background; its reports are collected with the
     (monotonic) time each arrived."""
 
-    def __init__(self, port, path, window=100, connections=1, timeout=120):
+    def __init__(self, port, path, window=100, connections=1, timeout=120, hold=False):
+        """hold: connect, then wait for go() before sending."""
         self.events = []
         self.lock = threading.Lock()
         self.proc = subprocess.Popen(
             ["node", os.path.join(HERE, "beats_send.js"), str(port), path, "--window", str(window),
-             "--connections", str(connections), "--timeout", str(timeout)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+             "--connections", str(connections), "--timeout", str(timeout)]
+            + (["--go-on-stdin"] if hold else []),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.thread = threading.Thread(target=self.read, daemon=True)
         self.thread.start()
 
@@ -217,6 +219,10 @@ class Sender:
                 ev = {"output": line.decode(errors="replace").rstrip()}
             with self.lock:
                 self.events.append((time.monotonic(), ev))
+
+    def go(self):
+        self.proc.stdin.write(b"go\n")
+        self.proc.stdin.flush()
 
     def seen(self, kind):
         with self.lock:
@@ -360,10 +366,13 @@ def main():
         outage = 4.0
         reach = "'kakaopay_es' could not reach Elasticsearch"
         before = log_count(lp_log, reach)
+        s = Sender(beats_port, sample, window=100, connections=4, timeout=120, hold=True)
+        check(wait_until(lambda: s.seen("ready") or s.seen("error"), 20, "the Beats connections")
+              and s.seen("ready"), "outage: 4 Beats connections open")
         t_down = time.monotonic()
         es.call("POST", "/_emulator/faults", {"outage_for": outage})
         t_up = t_down + outage  # the emulator's outage ends at or after this
-        s = Sender(beats_port, sample, window=100, connections=4, timeout=120)
+        s.go()
         tried = wait_until(lambda: log_count(lp_log, reach) > before, outage,
                            "logpipe to find Elasticsearch down")
         t_tried = time.monotonic()
@@ -388,10 +397,13 @@ def main():
         part = os.path.join(tmp, "part.jsonl")
         write_lines(part, first)
         before = log_count(lp_log, reach)
+        s = Sender(beats_port, part, window=50, connections=1, timeout=60, hold=True)
+        check(wait_until(lambda: s.seen("ready") or s.seen("error"), 20, "the Beats connection")
+              and s.seen("ready"), "sigterm: a Beats connection open")
         t_down = time.monotonic()
         es.call("POST", "/_emulator/faults", {"outage_for": outage})
         t_up = t_down + outage
-        s = Sender(beats_port, part, window=50, connections=1, timeout=60)
+        s.go()
         tried = wait_until(lambda: log_count(lp_log, reach) > before, outage,
                            "logpipe to find Elasticsearch down")
         check(tried and time.monotonic() < t_up, "sigterm: a window waits for Elasticsearch")
