@@ -69,7 +69,7 @@ test-asan:
 # crashes to $(FUZZ_BUILD)/artifacts). Needs Debian's clang.
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := conf fieldref template beats_frame codec linesplit date es_response
+FUZZ_TARGETS := conf fieldref template beats_frame codec linesplit mutate_ops date es_response
 
 fuzz: build-deps
 	@command -v clang >/dev/null || { $(SUDO) apt-get update -qq && \
