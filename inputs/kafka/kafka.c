@@ -429,6 +429,9 @@ static void *kafka_create(lp_args *a)
 	conf_set(a, conf, "enable_auto_commit", (size_t)-1, "enable.auto.commit",
 		 in->auto_commit ? "true" : "false");
 	conf_set(a, conf, "kafka_properties", (size_t)-1, "log.connection.close", "false");
+	/* librdkafka's own messages: warnings and worse, all of them at debug. */
+	conf_set(a, conf, "kafka_properties", (size_t)-1, "log_level",
+		 lp_log_enabled(LP_LOG_DEBUG) ? "7" : "4");
 	/* librdkafka prefetches up to 64 MiB per consumer by default; 16 MiB
 	 * keeps the pipe full at a quarter of the memory. */
 	conf_set(a, conf, "kafka_properties", (size_t)-1, "queued.max.messages.kbytes", "16384");

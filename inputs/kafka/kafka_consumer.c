@@ -23,7 +23,6 @@ typedef struct consumer {
 	pthread_cond_t cv;         /* signalled when a batch is acknowledged */
 	lp_kafka_offsets *offsets;
 	lp_ratelimit rl_error, rl_msg, rl_log;
-	bool ever_assigned;
 } consumer;
 
 /* One poll batch of one partition: the context of its acknowledgement group. */
@@ -197,7 +196,6 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 			lp_info(c->in->id, "Consumer %d of group '%s' was assigned partitions %s.",
 				c->index, c->in->group_id, lp_buf_str(&names));
 		reset_parts(c, parts);
-		c->ever_assigned = true;
 		if (coop) {
 			rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
 			if (e) {
