@@ -363,7 +363,7 @@ def main():
 
         # 4. An Elasticsearch outage while sending: ACKs wait for delivery, nothing lost.
         es.call("POST", "/_emulator/reset")
-        outage = 4.0
+        outage = 5.0  # longer than the Beats input's 3 s keep-alive interval
         reach = "'kakaopay_es' could not reach Elasticsearch"
         before = log_count(lp_log, reach)
         s = Sender(beats_port, sample, window=100, connections=4, timeout=120, hold=True)
@@ -385,6 +385,8 @@ def main():
         check(rc == 0 and done and len(acked) == done[0][1]["windows"],
               "outage: every window acknowledged once Elasticsearch was back (rc %s, %d ACKs, %s)"
               % (rc, len(acked), (s.seen("error") or [(0, "")])[-1][1]))
+        check(done and done[0][1]["keepalives"] >= 1,
+              "outage: the waiting client got keep-alive ACK 0 frames (%s)" % (done and done[0][1]["keepalives"]))
         early = [e for t, e in acked if t < t_up]
         check(acked and not early, "outage: no window acknowledged before the recovery (%d of %d early)"
               % (len(early), len(acked)))
