@@ -76,7 +76,7 @@ def expect(line):
     if not isinstance(app, dict):
         return exp
     exp["json"] = True
-    exp["message"] = app.get("message")
+    exp["message"] = app.get("message", ev["message"])  # the json filter overwrites it
     exp["level"] = app.get("level")
     if "timestamp" in app:
         exp["ts"] = parse_iso(app["timestamp"])
