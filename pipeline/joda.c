@@ -1,6 +1,7 @@
 /* joda: Joda-Time style date patterns (see joda.h). */
 #include "pipeline/joda.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -64,7 +65,20 @@ struct lp_joda {
 	bool has_year; /* the pattern text mentions y or Y (Logstash's test) */
 	int pivot;     /* two-digit years fall in [pivot-50, pivot+49] */
 	const names *loc;
+	bool day_only;     /* every field is a date field: the text changes once a day */
+	unsigned long id;  /* identifies the pattern in the per-thread format memo */
 };
+
+static atomic_ulong next_id = 1;
+
+/* The last text each thread formatted with a day_only pattern. */
+static _Thread_local struct {
+	unsigned long id;
+	const lp_tz *zone;
+	int64_t days;
+	size_t len;
+	char text[64];
+} memo;
 
 static bool is_letter(char c)
 {
@@ -135,6 +149,12 @@ static const names *find_locale(const char *locale)
 bool lp_joda_locale_supported(const char *locale)
 {
 	return find_locale(locale) != NULL;
+}
+
+/* Letters whose text depends on the (local) day alone. */
+static bool t_is_day_field(char letter)
+{
+	return strchr("GCyuYxMdDEew", letter) != NULL || letter == 0;
 }
 
 lp_joda *lp_joda_compile_locale(const char *pattern, const char *locale, const char **err, size_t *err_col)
@@ -215,6 +235,11 @@ lp_joda *lp_joda_compile_locale(const char *pattern, const char *locale, const c
 		}
 		t->maxdig = def < t->count ? t->count : def;
 	}
+	j->day_only = true;
+	for (size_t i = 0; i < j->n; i++)
+		if (!t_is_day_field(j->toks[i].letter))
+			j->day_only = false;
+	j->id = atomic_fetch_add(&next_id, 1);
 	return j;
 }
 
@@ -272,11 +297,31 @@ static void put_offset(lp_buf *out, int32_t off, bool colon)
 	lp_buf_printf(out, colon ? "%c%02d:%02d" : "%c%02d%02d", off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
 }
 
+static void format_fields(const lp_joda *j, lp_time t, const lp_tz *zone, int32_t off, int64_t days, lp_buf *out);
+
 void lp_joda_format(const lp_joda *j, lp_time t, const lp_tz *zone, lp_buf *out)
 {
 	int32_t off = zone ? lp_tz_offset_at_utc(zone, t.sec) : 0;
 	int64_t local = t.sec + off;
 	int64_t days = floor_div(local, 86400);
+	size_t start = out->len;
+	if (j->day_only && memo.id == j->id && memo.zone == zone && memo.days == days) {
+		lp_buf_add(out, memo.text, memo.len);
+		return;
+	}
+	format_fields(j, t, zone, off, days, out);
+	if (j->day_only && out->len - start < sizeof(memo.text)) {
+		memo.id = j->id;
+		memo.zone = zone;
+		memo.days = days;
+		memo.len = out->len - start;
+		memcpy(memo.text, out->data + start, memo.len);
+	}
+}
+
+static void format_fields(const lp_joda *j, lp_time t, const lp_tz *zone, int32_t off, int64_t days, lp_buf *out)
+{
+	int64_t local = t.sec + off;
 	int64_t sod = local - days * 86400;
 	int64_t y;
 	unsigned mo, d;
