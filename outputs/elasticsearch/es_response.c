@@ -1,6 +1,7 @@
 #include "outputs/elasticsearch/es_response.h"
 
 #include "pipeline/error.h"
+#include "pipeline/jsonload.h"
 #include "pipeline/mem.h"
 
 #include <jansson.h>
@@ -103,7 +104,8 @@ int lp_es_response_classify(const char *body, size_t len, size_t n, const size_t
 	lp_es_response_counts *c = counts ? counts : &local;
 	memset(c, 0, sizeof(*c));
 
-	json_t *root = json_loadb(body, len, 0, NULL);
+	/* The fast loader: a response carries an item per document. */
+	json_t *root = lp_json_load(body, len, NULL, 0, NULL);
 	if (!json_is_object(root))
 		goto fail;
 	const json_t *errors = json_object_get(root, "errors");
