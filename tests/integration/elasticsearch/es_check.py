@@ -54,7 +54,11 @@ def utc_day(ts):
 
 
 def fetch(url):
-    with urllib.request.urlopen(url, timeout=60) as r:
+    ctx = None
+    if url.startswith("https:"):
+        import ssl
+        ctx = ssl._create_unverified_context()  # the test's own self-signed peer
+    with urllib.request.urlopen(url, timeout=60, context=ctx) as r:
         return r.read()
 
 

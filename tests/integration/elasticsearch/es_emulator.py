@@ -12,6 +12,8 @@ It answers what the elasticsearch output uses, shaped like Elasticsearch 8
                                          results; filter_path; gzip bodies
   GET /<index>/_doc/<id>, GET /<index>/_count
 
+TLS: --tls-cert/--tls-key serve HTTPS instead of HTTP.
+
 Security: with --user/--password and/or --api-key ID:KEY every cluster request
 needs Basic or ApiKey credentials (401 security_exception otherwise).
 
@@ -848,12 +850,19 @@ def main():
     p.add_argument("--outage-after", type=int, default=0)
     p.add_argument("--outage-seconds", type=float, default=0.0)
     p.add_argument("--reject", action="append", help="FIELD=VALUE (repeatable)")
+    p.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate ...")
+    p.add_argument("--tls-key", help="... and this PEM key")
     p.add_argument("--verbose", action="store_true")
     args = p.parse_args()
     if args.host != "127.0.0.1" and not args.host.startswith("127."):
         p.error("the emulator binds loopback addresses only")
     server = Server((args.host, args.port), Handler)
     server.state = State(args)
+    if args.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     try:
         server.serve_forever(poll_interval=0.2)

@@ -11,7 +11,8 @@
 # was installed exactly once, the fault really happened, and logpipe exited 0
 # after draining. Small runs check the legacy template API (a 7.x emulator),
 # create with a document_id under dropped connections (no duplicates), and
-# two hosts with the first one down. The emulator's own answers are checked
+# two hosts with the first one down, HTTPS with a CA file (and an untrusted
+# certificate refused). The emulator's own answers are checked
 # first (emulator_selftest.py). ES_TEST_ONLY="base outage" runs only those.
 #
 # Usage: run.sh /path/to/logpipe
@@ -70,6 +71,7 @@ scenario() {
 	mkdir -p "$data"
 	local conf="$WORK/$name.conf"
 	local hosts="\"http://127.0.0.1:$PORT\""
+	[ -n "${TLS:-}" ] && hosts="\"https://127.0.0.1:$PORT\""
 	if [ -n "${DEAD_HOST_FIRST:-}" ]; then
 		# A port nothing listens on (bound, then released), without a scheme.
 		local dead
@@ -122,7 +124,7 @@ CONF
 	fi
 	# shellcheck disable=SC2086
 	if ! python3 "$HERE/es_check.py" check --name "$name" --events "$events" \
-		--es "http://127.0.0.1:$PORT" --dlq "$data/dead_letter_queue/main" $checkargs; then
+		--es "$([ -n "${TLS:-}" ] && echo https || echo http)://127.0.0.1:$PORT" --dlq "$data/dead_letter_queue/main" $checkargs; then
 		FAILED=1
 		tail -n 20 "$WORK/$name.log"
 	fi
@@ -161,6 +163,33 @@ EVENTS_FILE="$WORK/events7.jsonl" scenario create_with_id \
 	"action => \"create\" document_id => \"%{uid}\"" \
 	"$T --expect dropped_connections>=1 --expect items_by_status.409>=1 --max-duplicates 0" \
 	--drop-fraction 0.5
+
+# HTTPS with the server certificate verified against a CA file.
+if command -v openssl >/dev/null; then
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/tls.key" -out "$WORK/tls.crt" -days 2 \
+		-subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+	EVENTS_FILE="$WORK/events7.jsonl" TLS=1 scenario tls \
+		"ssl_certificate_authorities => \"$WORK/tls.crt\" ssl_verification_mode => \"full\"" "$T" \
+		--tls-cert "$WORK/tls.crt" --tls-key "$WORK/tls.key"
+	# Without the CA the certificate must be refused: nothing is indexed.
+	if start_emulator tls_untrusted --tls-cert "$WORK/tls.crt" --tls-key "$WORK/tls.key"; then
+		(printf '{"uid":"x"}\n' | timeout -k 2 4 "$LOGPIPE" --api.enabled false -e \
+			"input { stdin { codec => json_lines } } output { elasticsearch { hosts => [ \"https://127.0.0.1:$PORT\" ] } }" \
+			> /dev/null 2> "$WORK/tls_untrusted.log") 2> /dev/null || true
+		docs=$(python3 -c 'import json,ssl,sys,urllib.request as u; print(json.load(u.urlopen(sys.argv[1], context=ssl._create_unverified_context()))["docs"])' \
+			"https://127.0.0.1:$PORT/_emulator/stats")
+		if [ "$docs" != 0 ] || ! grep -qiE "certificate|SSL" "$WORK/tls_untrusted.log"; then
+			echo "FAIL [tls_untrusted]: an unverified server was used ($docs documents)"; FAILED=1
+		else
+			echo "[tls_untrusted] the unknown certificate was refused"
+		fi
+		stop_emulator
+	else
+		FAILED=1
+	fi
+else
+	echo "FAIL [tls]: openssl is needed (Debian: openssl)"; FAILED=1
+fi
 
 # Two hosts, the first one down: everything reaches the second.
 EVENTS_FILE="$WORK/events7.jsonl" DEAD_HOST_FIRST=1 scenario two_hosts "" "$T"
