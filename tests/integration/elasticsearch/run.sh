@@ -10,10 +10,10 @@
 # every document sits in the index of its @timestamp's UTC day, the template
 # was installed exactly once, the fault really happened, and logpipe exited 0
 # after draining. Small runs check the legacy template API (a 7.x emulator),
-# create with a document_id under dropped connections (no duplicates), and
-# two hosts with the first one down, HTTPS with a CA file (and an untrusted
-# certificate refused). The emulator's own answers are checked
-# first (emulator_selftest.py). ES_TEST_ONLY="base outage" runs only those.
+# create with a document_id under dropped connections (no duplicates), two
+# hosts with the first one down, and HTTPS with a CA file (an untrusted
+# certificate must be refused). The emulator's own answers are checked first
+# (emulator_selftest.py). ES_TEST_ONLY="base outage" runs only those.
 #
 # Usage: run.sh /path/to/logpipe
 set -euo pipefail
