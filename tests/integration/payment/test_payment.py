@@ -377,7 +377,7 @@ def main():
                            "logpipe to find Elasticsearch down")
         t_tried = time.monotonic()
         check(tried and t_tried < t_up, "outage: logpipe tried Elasticsearch while it was down")
-        sent = s.seen("sent")
+        sent = wait_until(lambda: s.seen("sent"), 10, "the sender's report of its first window")
         check(sent and sent[0][0] < t_up, "outage: windows were sent during the outage")
         rc = s.wait(150)
         acked = s.seen("acked")
