@@ -100,7 +100,7 @@ pass "configuration errors point at the option; a full valid block is accepted"
 
 # ---- the mock cluster
 mkfifo "$T/mock.ctl"
-"$MOCK" t1:6 split:6 failover:6 threads:6 deco:2 bad:1 <"$T/mock.ctl" >"$T/mock.out" 2>"$T/mock.err" &
+"$MOCK" t1:6 bp:6 split:6 failover:6 threads:6 deco:2 bad:1 <"$T/mock.ctl" >"$T/mock.out" 2>"$T/mock.err" &
 PIDS+=($!)
 exec 3>"$T/mock.ctl"
 wait_until 30 test -s "$T/mock.out" || fail "the mock cluster did not start"
@@ -196,6 +196,23 @@ r=$($COUNT --expect 120000 "$T/one.out")
 [ "$(echo "$r" | field lines)" = 120000 ] && [ "$(echo "$r" | field unique)" = 120000 ] ||
 	fail "restart lost or repeated messages: $r"
 pass "clean stop and restart: no loss, no duplicates ($r)"
+
+# ---- 2b. clean stop while the output pushes back: what was in flight is
+# either delivered or consumed again, never committed undelivered
+produce bp 1 100000
+conf bp bp g9
+start_slow bp bp 10000
+wait_until 120 more_lines_than 20000 "$T/bp.out" || fail "consumption did not start before the stop"
+stop "$LP_PID" bp
+wait "$SLOW_PID" || fail "the output reader failed"
+at_stop=$(unique_of --expect 100000 "$T/bp.out")
+[ "$at_stop" -lt 100000 ] || fail "the stop came too late to find messages in flight"
+start bp bp
+wait_until 120 at_least 100000 100000 1 "$T/bp.out" || fail "messages lost after a stop under backpressure: $($COUNT --expect 100000 "$T/bp.out")"
+stop "$LP_PID" bp
+r=$($COUNT --expect 100000 "$T/bp.out")
+[ "$(echo "$r" | field lines)" = 100000 ] || fail "stop under backpressure lost or repeated messages: $r"
+pass "clean stop under backpressure (at $at_stop of 100000), restart: no loss, no duplicates"
 
 # ---- 3. SIGKILL mid-stream, then restart: every message present
 produce t1 120001 220000
