@@ -5,7 +5,8 @@
 #   run.sh LOGPIPE MOCK_CLUSTER
 #
 # Proves: 100,000 messages consumed exactly once; a clean stop and restart
-# resumes with no loss and no duplicates; SIGKILL mid-stream then restart
+# resumes with no loss and no duplicates, also when stopped while the output
+# pushes back; SIGKILL mid-stream then restart
 # leaves every message in the output (duplicates counted); two processes in
 # one group split the partitions and together deliver everything; one of them
 # killed mid-stream, the other takes over and nothing is lost. Also: decorated
