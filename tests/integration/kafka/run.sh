@@ -61,7 +61,6 @@ wait_until() {
 }
 
 field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p"; }
-lines_of() { $COUNT "$@" | field lines; }
 unique_of() { $COUNT "$@" | field unique; }
 
 # ---- configuration errors point at the option (no broker needed)
