@@ -45,6 +45,7 @@ typedef struct es_ws {
 } es_ws;
 
 static const char *const template_apis[] = { "auto", "legacy", "composable", NULL };
+static const char *const data_stream_modes[] = { "auto", "true", "false", NULL };
 
 static const lp_option_def options[] = {
 	{ "hosts", LP_OPT_ARRAY, "[\"//127.0.0.1\"]", 0, NULL, 0, 0,
@@ -95,6 +96,10 @@ static const lp_option_def options[] = {
 	  "Item statuses that go to the dead-letter queue besides 400 and 404." },
 	{ "silence_errors_in_log", LP_OPT_ARRAY, "[]", 0, NULL, 0, 0,
 	  "Error types (e.g. version_conflict_engine_exception) the output does not log." },
+	{ "data_stream", LP_OPT_STRING, "\"auto\"", 0, data_stream_modes, 0, 0,
+	  "Accepted so that existing configs load: only 'false' or 'auto' (plain indices) are supported." },
+	{ "ilm_enabled", LP_OPT_STRING, "\"auto\"", 0, data_stream_modes, 0, 0,
+	  "Accepted so that existing configs load: only 'false' or 'auto' (no ILM) are supported." },
 	LP_OPT_END,
 };
 
@@ -268,6 +273,12 @@ static void *es_create(lp_args *a)
 	pthread_cond_init(&o->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	o->id = lp_strdup(lp_args_id(a));
+	if (strcmp(lp_args_str(a, "data_stream"), "true") == 0)
+		lp_args_error(a, "data_stream", "data streams are not supported by logpipe: write to indices with 'index' "
+			      "(see docs/compatibility.md)");
+	if (strcmp(lp_args_str(a, "ilm_enabled"), "true") == 0)
+		lp_args_error(a, "ilm_enabled", "index lifecycle management is not supported by logpipe: set it up in "
+			      "Elasticsearch with an index template (see docs/compatibility.md)");
 
 	/* HTTP and TLS. */
 	lp_http_opts_defaults(&o->http);
