@@ -1,3 +1,4 @@
+#include "pipeline/numfmt.h"
 #include "pipeline/template.h"
 
 #include "pipeline/joda.h"
@@ -159,62 +160,6 @@ const char *lp_template_text(const lp_template *t)
 	return t->text;
 }
 
-/* Java's Double.toString, which Logstash's sprintf uses for floats: the
- * shortest digits that round-trip; plain notation with at least one
- * fractional digit for 1e-3 <= |d| < 1e7 ("1.5", "100.0"), otherwise
- * d.dddE<exp> ("1.0E7", "1.0E-4", "1.5E20"). */
-static void java_double(lp_buf *out, double d)
-{
-	if (!isfinite(d) || d == 0) {
-		lp_jsonw_real(out, d);
-		return;
-	}
-	char tmp[40];
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
-		if (strtod(tmp, NULL) == d)
-			break;
-	}
-	/* tmp: [-]d[.ddd]e[+-]XX */
-	char digits[24];
-	size_t nd = 0;
-	const char *p = tmp;
-	if (*p == '-') {
-		lp_buf_addc(out, '-');
-		p++;
-	}
-	for (; *p && *p != 'e'; p++)
-		if (*p >= '0' && *p <= '9')
-			digits[nd++] = *p;
-	int exp10 = atoi(p + 1);
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	double a = fabs(d);
-	if (a >= 1e-3 && a < 1e7) {
-		if (exp10 >= 0) {
-			for (int i = 0; i <= exp10; i++)
-				lp_buf_addc(out, (size_t)i < nd ? digits[i] : '0');
-			lp_buf_addc(out, '.');
-			if ((int)nd > exp10 + 1)
-				lp_buf_add(out, digits + exp10 + 1, nd - (size_t)(exp10 + 1));
-			else
-				lp_buf_addc(out, '0');
-		} else {
-			lp_buf_adds(out, "0.");
-			for (int i = 0; i < -exp10 - 1; i++)
-				lp_buf_addc(out, '0');
-			lp_buf_add(out, digits, nd);
-		}
-		return;
-	}
-	lp_buf_addc(out, digits[0]);
-	lp_buf_addc(out, '.');
-	if (nd > 1)
-		lp_buf_add(out, digits + 1, nd - 1);
-	else
-		lp_buf_addc(out, '0');
-	lp_buf_printf(out, "E%d", exp10);
-}
 
 /* Renders a value as Logstash's sprintf does: strings raw, integers in
  * decimal, floats as Java prints them, booleans as true/false, arrays joined
@@ -240,7 +185,7 @@ static void render_value(lp_buf *out, const json_t *v)
 		break;
 	}
 	case JSON_REAL:
-		java_double(out, json_real_value(v));
+		lp_numfmt_java(out, json_real_value(v));
 		break;
 	case JSON_NULL:
 		break;

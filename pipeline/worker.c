@@ -90,6 +90,20 @@ static void cond_failed(lp_worker *w, const lp_insn *in, lp_event *ev, const cha
 	}
 }
 
+/* Evaluates the IF at pc; returns where the event goes next: into the
+ * branch, to the next branch of the chain, or past the chain when the
+ * condition cannot be evaluated. */
+static size_t branch(lp_worker *w, const lp_insn *in, size_t pc, lp_event *ev)
+{
+	const char *why = NULL;
+	lp_cond_result r = in->cond ? lp_cond_eval(in->cond, ev, &why) : LP_COND_FALSE;
+	if (r == LP_COND_ERROR) {
+		cond_failed(w, in, ev, why);
+		return in->chain_end;
+	}
+	return r ? pc + 1 : in->target;
+}
+
 /* Runs the filter program on ev from pc; events that finish go to w->done. */
 static void run_filters(lp_worker *w, lp_event *ev, size_t pc)
 {
@@ -102,14 +116,7 @@ static void run_filters(lp_worker *w, lp_event *ev, size_t pc)
 			continue;
 		}
 		if (in->op == LP_OP_IF) {
-			const char *why = NULL;
-			lp_cond_result r = in->cond ? lp_cond_eval(in->cond, ev, &why) : LP_COND_FALSE;
-			if (r == LP_COND_ERROR) {
-				cond_failed(w, in, ev, why);
-				pc = in->chain_end;
-			} else {
-				pc = r ? pc + 1 : in->target;
-			}
+			pc = branch(w, in, pc, ev);
 			continue;
 		}
 		const lp_node *n = &g->filters[in->node];
@@ -148,14 +155,7 @@ static void route(lp_worker *w, lp_event *ev)
 		if (in->op == LP_OP_JUMP) {
 			pc = in->target;
 		} else if (in->op == LP_OP_IF) {
-			const char *why = NULL;
-			lp_cond_result r = in->cond ? lp_cond_eval(in->cond, ev, &why) : LP_COND_FALSE;
-			if (r == LP_COND_ERROR) {
-				cond_failed(w, in, ev, why);
-				pc = in->chain_end;
-			} else {
-				pc = r ? pc + 1 : in->target;
-			}
+			pc = branch(w, in, pc, ev);
 		} else {
 			lp_event_vec_push(&w->routed[in->node], ev);
 			pc++;

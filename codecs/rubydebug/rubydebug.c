@@ -4,6 +4,7 @@
  * as `[i] value`, @timestamp unquoted, nil for null, Ruby string escapes and
  * Ruby float formatting. `metadata => true` adds a non-empty @metadata. */
 #include "conf/schema.h"
+#include "pipeline/numfmt.h"
 #include "pipeline/event.h"
 #include "pipeline/mem.h"
 #include "pipeline/plugin.h"
@@ -60,59 +61,6 @@ static void inspect_str(lp_buf *out, const char *s, size_t len)
 	lp_buf_addc(out, '"');
 }
 
-/* Ruby's Float#to_s: shortest round-trip digits; fixed notation when the
- * decimal exponent is in (-4, 16], else d.ddde+XX. */
-static void ruby_float(lp_buf *out, double d)
-{
-	char tmp[40];
-	int prec;
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
-		if (strtod(tmp, NULL) == d)
-			break;
-	}
-	/* tmp: [-]d[.ddd]e[+-]XX */
-	const char *p = tmp;
-	if (*p == '-') {
-		lp_buf_addc(out, '-');
-		p++;
-	}
-	char digits[24];
-	size_t nd = 0;
-	for (; *p && *p != 'e'; p++)
-		if (*p >= '0' && *p <= '9')
-			digits[nd++] = *p;
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	int exp10 = *p == 'e' ? atoi(p + 1) : 0;
-	int decpt = exp10 + 1; /* digits[0..decpt) are the integer part */
-	if (digits[0] == '0') { /* zero */
-		lp_buf_adds(out, "0.0");
-		return;
-	}
-	if (decpt > 0 && decpt <= 16) {
-		for (int i = 0; i < decpt; i++)
-			lp_buf_addc(out, i < (int)nd ? digits[i] : '0');
-		lp_buf_addc(out, '.');
-		if ((int)nd > decpt)
-			lp_buf_add(out, digits + decpt, nd - (size_t)decpt);
-		else
-			lp_buf_addc(out, '0');
-	} else if (decpt <= 0 && decpt > -4) {
-		lp_buf_adds(out, "0.");
-		for (int i = decpt; i < 0; i++)
-			lp_buf_addc(out, '0');
-		lp_buf_add(out, digits, nd);
-	} else {
-		lp_buf_addc(out, digits[0]);
-		lp_buf_addc(out, '.');
-		if (nd > 1)
-			lp_buf_add(out, digits + 1, nd - 1);
-		else
-			lp_buf_addc(out, '0');
-		lp_buf_printf(out, "e%+03d", decpt - 1);
-	}
-}
 
 static void pad(lp_buf *out, size_t n)
 {
@@ -222,7 +170,7 @@ static void render(lp_buf *out, const json_t *v, size_t indent)
 	case JSON_ARRAY: render_array(out, v, indent); break;
 	case JSON_STRING: inspect_str(out, json_string_value(v), json_string_length(v)); break;
 	case JSON_INTEGER: lp_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
-	case JSON_REAL: ruby_float(out, json_real_value(v)); break;
+	case JSON_REAL: lp_numfmt_ruby(out, json_real_value(v)); break;
 	case JSON_TRUE: lp_buf_adds(out, "true"); break;
 	case JSON_FALSE: lp_buf_adds(out, "false"); break;
 	case JSON_NULL: lp_buf_adds(out, "nil"); break;

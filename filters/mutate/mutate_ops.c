@@ -1,5 +1,6 @@
 #include "filters/mutate/mutate_ops.h"
 
+#include "pipeline/numfmt.h"
 #include "pipeline/jsonw.h"
 #include "pipeline/mem.h"
 
@@ -29,75 +30,13 @@ bool mut_conv_parse(const char *name, mut_conv *out)
 	return false;
 }
 
-/* Ruby's Float#to_s: shortest round-trip digits, fixed notation for
- * exponents -4 < decpt <= 16, else d.ddde+XX. */
-static void float_to_s(double d, lp_buf *out)
-{
-	if (isnan(d)) {
-		lp_buf_adds(out, "NaN");
-		return;
-	}
-	if (isinf(d)) {
-		lp_buf_adds(out, d < 0 ? "-Infinity" : "Infinity");
-		return;
-	}
-	char buf[40];
-	int prec;
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*e", prec - 1, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
-	/* buf: [-]d.ddde[+-]XX */
-	char digits[24];
-	size_t nd = 0;
-	const char *p = buf;
-	bool neg = *p == '-';
-	if (neg)
-		p++;
-	for (; *p && *p != 'e'; p++)
-		if (isdigit((unsigned char)*p))
-			digits[nd++] = *p;
-	int exp10 = atoi(p + 1);
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	int decpt = exp10 + 1;
-	if (neg)
-		lp_buf_addc(out, '-');
-	if (d == 0) {
-		lp_buf_adds(out, "0.0");
-		return;
-	}
-	if (decpt > 0 && decpt <= 16) {
-		for (int i = 0; i < decpt; i++)
-			lp_buf_addc(out, i < (int)nd ? digits[i] : '0');
-		lp_buf_addc(out, '.');
-		if ((int)nd > decpt)
-			lp_buf_add(out, digits + decpt, nd - (size_t)decpt);
-		else
-			lp_buf_addc(out, '0');
-	} else if (decpt <= 0 && decpt > -4) {
-		lp_buf_adds(out, "0.");
-		for (int i = 0; i < -decpt; i++)
-			lp_buf_addc(out, '0');
-		lp_buf_add(out, digits, nd);
-	} else {
-		lp_buf_addc(out, digits[0]);
-		lp_buf_addc(out, '.');
-		if (nd > 1)
-			lp_buf_add(out, digits + 1, nd - 1);
-		else
-			lp_buf_addc(out, '0');
-		lp_buf_printf(out, "e%c%02d", decpt - 1 < 0 ? '-' : '+', abs(decpt - 1));
-	}
-}
 
 void mut_to_s(const json_t *v, lp_buf *out)
 {
 	switch (json_typeof(v)) {
 	case JSON_STRING: lp_buf_add(out, json_string_value(v), json_string_length(v)); break;
 	case JSON_INTEGER: lp_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
-	case JSON_REAL: float_to_s(json_real_value(v), out); break;
+	case JSON_REAL: lp_numfmt_ruby(out, json_real_value(v)); break;
 	case JSON_TRUE: lp_buf_adds(out, "true"); break;
 	case JSON_FALSE: lp_buf_adds(out, "false"); break;
 	case JSON_NULL: break;
