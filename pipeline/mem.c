@@ -97,7 +97,7 @@ char *lp_asprintf(const char *fmt, ...)
 #endif
 
 #if LP_MEM_CACHE
-enum { GRAIN = 16, CLASSES = 33, BATCH = 64 }; /* classes of 16 .. 512 bytes */
+enum { GRAIN = 16, CLASSES = 33, BATCH = 256 }; /* classes of 16 .. 512 bytes */
 
 typedef struct batch {
 	struct batch *next;
@@ -122,14 +122,19 @@ static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 /* Moves the BATCH pointers at the top of s to the depot. */
 static void depot_put(unsigned c, stack *s)
 {
+	s->n -= BATCH;
 	pthread_mutex_lock(&depot[c].lock);
 	batch *b = depot[c].spare;
-	if (b)
+	if (b) {
 		depot[c].spare = b->next;
+		memcpy(b->p, s->p + s->n, sizeof(b->p));
+		b->next = depot[c].full;
+		depot[c].full = b;
+		pthread_mutex_unlock(&depot[c].lock);
+		return;
+	}
 	pthread_mutex_unlock(&depot[c].lock);
-	if (!b)
-		b = lp_malloc(sizeof(*b));
-	s->n -= BATCH;
+	b = lp_malloc(sizeof(*b));
 	memcpy(b->p, s->p + s->n, sizeof(b->p));
 	pthread_mutex_lock(&depot[c].lock);
 	b->next = depot[c].full;
