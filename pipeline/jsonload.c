@@ -343,7 +343,7 @@ static json_t *parse_object(parser *ps)
 				lp_free(key);
 			goto fail;
 		}
-		json_object_set_new_nocheck(obj, key, v);
+		json_object_setn_new_nocheck(obj, key, klen, v);
 		if (key != kbuf)
 			lp_free(key);
 		skip_ws(ps);
