@@ -315,7 +315,8 @@ void lp_joda_format(const lp_joda *j, lp_time t, const lp_tz *zone, lp_buf *out)
 		memo.zone = zone;
 		memo.days = days;
 		memo.len = out->len - start;
-		memcpy(memo.text, out->data + start, memo.len);
+		if (memo.len > 0) /* an empty pattern leaves out->data NULL */
+			memcpy(memo.text, out->data + start, memo.len);
 	}
 }
 
