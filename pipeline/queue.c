@@ -1,5 +1,6 @@
 #include "pipeline/queue.h"
 
+#include "pipeline/clock.h"
 #include "pipeline/error.h"
 #include "pipeline/mem.h"
 
@@ -94,17 +95,6 @@ int lp_queue_push(lp_queue *q, lp_event **evs, size_t n, bool block)
 	return 0;
 }
 
-static void deadline_after(struct timespec *ts, long ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
-
 size_t lp_queue_pop(lp_queue *q, lp_event **out, size_t max, long delay_ms)
 {
 	pthread_mutex_lock(&q->mu);
@@ -112,7 +102,7 @@ size_t lp_queue_pop(lp_queue *q, lp_event **out, size_t max, long delay_ms)
 		pthread_cond_wait(&q->not_empty, &q->mu);
 	if (q->count < max && !q->closed && delay_ms > 0) {
 		struct timespec dl;
-		deadline_after(&dl, delay_ms);
+		lp_deadline_in(&dl, CLOCK_MONOTONIC, delay_ms);
 		while (!q->closed && q->count < max) {
 			if (pthread_cond_timedwait(&q->not_empty, &q->mu, &dl) == ETIMEDOUT)
 				break;

@@ -4,6 +4,7 @@
  * machine and the lifetime rules. */
 #include "inputs/beats/beats.h"
 
+#include "pipeline/dlist.h"
 #include "pipeline/jsonload.h"
 #include "pipeline/error.h"
 #include "pipeline/event.h"
@@ -27,26 +28,12 @@ static void conn_read(beats_conn *c);
 
 static void list_unlink(beats_server *srv, beats_conn *c)
 {
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		srv->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	else
-		srv->conns_tail = c->prev;
-	c->prev = c->next = NULL;
+	LP_DLIST_UNLINK(srv->conns, srv->conns_tail, c);
 }
 
 static void list_append(beats_server *srv, beats_conn *c)
 {
-	c->next = NULL;
-	c->prev = srv->conns_tail;
-	if (srv->conns_tail)
-		srv->conns_tail->next = c;
-	else
-		srv->conns = c;
-	srv->conns_tail = c;
+	LP_DLIST_APPEND(srv->conns, srv->conns_tail, c);
 }
 
 /* ---- references ---- */

@@ -3,6 +3,7 @@
 #include "inputs/kafka/kafka_input.h"
 #include "inputs/kafka/kafka_offsets.h"
 
+#include "pipeline/clock.h"
 #include "pipeline/error.h"
 #include "pipeline/jsonw.h"
 #include "pipeline/mem.h"
@@ -123,13 +124,7 @@ static size_t pending_locked(consumer *c, const rd_kafka_topic_partition_list_t 
 static size_t settle(consumer *c, const rd_kafka_topic_partition_list_t *parts)
 {
 	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += c->in->inflight_wait_ms / 1000;
-	deadline.tv_nsec += (c->in->inflight_wait_ms % 1000) * 1000000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
+	lp_deadline_in(&deadline, CLOCK_REALTIME, (long)c->in->inflight_wait_ms);
 	pthread_mutex_lock(&c->mu);
 	size_t pending;
 	while ((pending = pending_locked(c, parts)) > 0) {

@@ -15,6 +15,7 @@
  *   OPEN --EOF--> flush the codec, push what is left --> CLOSED
  *   any --error, stop--> CLOSED */
 #include "conf/schema.h"
+#include "pipeline/dlist.h"
 #include "pipeline/codec.h"
 #include "pipeline/error.h"
 #include "pipeline/event.h"
@@ -191,26 +192,12 @@ static void tcp_destroy(void *inst)
 
 static void list_unlink(tcp_server *srv, tcp_conn *c)
 {
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		srv->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	else
-		srv->conns_tail = c->prev;
-	c->prev = c->next = NULL;
+	LP_DLIST_UNLINK(srv->conns, srv->conns_tail, c);
 }
 
 static void list_append(tcp_server *srv, tcp_conn *c)
 {
-	c->next = NULL;
-	c->prev = srv->conns_tail;
-	if (srv->conns_tail)
-		srv->conns_tail->next = c;
-	else
-		srv->conns = c;
-	srv->conns_tail = c;
+	LP_DLIST_APPEND(srv->conns, srv->conns_tail, c);
 }
 
 static void set_paused(tcp_conn *c, bool paused)

@@ -1,5 +1,6 @@
 #include "outputs/elasticsearch/es_template.h"
 
+#include "pipeline/clock.h"
 #include "pipeline/error.h"
 #include "pipeline/mem.h"
 
@@ -79,21 +80,10 @@ char *lp_es_template_builtin(bool composable, const char *pattern)
 
 /* ---- waiting -------------------------------------------------------- */
 
-static void deadline_in(struct timespec *ts, long ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
-
 bool lp_elasticsearch_sleep(lp_es_output *o, long ms)
 {
 	struct timespec until;
-	deadline_in(&until, ms);
+	lp_deadline_in(&until, CLOCK_MONOTONIC, ms);
 	pthread_mutex_lock(&o->mu);
 	while (!o->stopping) {
 		if (pthread_cond_timedwait(&o->cv, &o->mu, &until) == ETIMEDOUT)
@@ -109,7 +99,7 @@ bool lp_es_template_wait_ready(lp_es_output *o)
 	pthread_mutex_lock(&o->mu);
 	while (!o->ready && !o->stopping) {
 		struct timespec until;
-		deadline_in(&until, 10000);
+		lp_deadline_in(&until, CLOCK_MONOTONIC, 10000);
 		if (pthread_cond_timedwait(&o->cv, &o->mu, &until) == ETIMEDOUT && !o->ready) {
 			long long suppressed;
 			if (lp_ratelimit_ok(&o->rl_wait, 30000, &suppressed))
