@@ -7,7 +7,7 @@ ASAN_BUILD ?= build-asan
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian 12 packages for building, testing and the example.
-DEB_BUILD := gcc make meson ninja-build pkg-config libjansson-dev libpcre2-dev \
+DEB_BUILD := gcc make meson ninja-build pkg-config python3 libjansson-dev libpcre2-dev \
              libcurl4-openssl-dev librdkafka-dev zlib1g-dev libssl-dev tzdata
 DEB_TEST  := python3 openssl kcat prometheus-alertmanager curl procps jq valgrind
 NPM_TEST_DIRS := tests/integration/beats
