@@ -1,10 +1,10 @@
 /* micro_event: nanoseconds per event for the event model's hot path on one
  * core, on a Filebeat-shaped payment event (~850 bytes of JSON):
- *   copy     json_deep_copy of the parsed object (the baseline the others include)
+ *   copy     lpj_deep_copy of the parsed object (the baseline the others include)
  *   new      lp_event_new alone (copies made and events destroyed untimed)
  *   write    lp_event_write_json of one event into a reused buffer
- *   dumps    json_dumps of the same object, for comparison
- *   full     json_loads + lp_event_new + lp_event_write_json + lp_event_destroy
+ *   dumps    lpj_dumps of the same object, for comparison
+ *   full     lpj_loads + lp_event_new + lp_event_write_json + lp_event_destroy
  *   template lp_template_render of "logs-%{[fields][env]}-%{+YYYY.MM.dd}"
  * Not a test and not built by meson. Build (from the source root):
  *   cc -O2 -D_GNU_SOURCE -I. bench/micro_event.c pipeline/{mem,error,log,buf,ack,timestamp,tz,joda,fieldref,event,jsonw,template}.c -ljansson -lm -o /tmp/micro_event
@@ -48,8 +48,7 @@ int main(int argc, char **argv)
 	long iters = argc > 1 ? atol(argv[1]) : 200000;
 	const char *only = argc > 2 ? argv[2] : NULL;
 #define RUN(name) if (!only || strcmp(only, name) == 0)
-	lp_mem_init_jansson();
-	json_t *parsed = json_loads(payload, 0, NULL);
+	lpj_t *parsed = lpj_loads(payload, 0, NULL);
 	if (!parsed) {
 		fprintf(stderr, "payload does not parse\n");
 		return 1;
@@ -60,22 +59,22 @@ int main(int argc, char **argv)
 	double t0 = now_ns();
 	RUN("copy")
 	for (long i = 0; i < iters; i++) {
-		json_t *c = json_deep_copy(parsed);
-		sink += json_object_size(c);
-		json_decref(c);
+		lpj_t *c = lpj_deep_copy(parsed);
+		sink += lpj_object_size(c);
+		lpj_decref(c);
 	}
 	double copy = (now_ns() - t0) / (double)iters;
 
 	/* lp_event_new alone: copies are made and events destroyed outside the
 	 * timed part, a batch at a time. */
 	enum { BATCH = 1000 };
-	static json_t *objs[BATCH];
+	static lpj_t *objs[BATCH];
 	static lp_event *evs[BATCH];
 	double new_total = 0;
 	RUN("new")
 	for (long done = 0; done < iters; done += BATCH) {
 		for (int k = 0; k < BATCH; k++)
-			objs[k] = json_deep_copy(parsed);
+			objs[k] = lpj_deep_copy(parsed);
 		t0 = now_ns();
 		for (int k = 0; k < BATCH; k++)
 			evs[k] = lp_event_new(objs[k]);
@@ -87,7 +86,7 @@ int main(int argc, char **argv)
 	}
 	double newd = new_total / (double)((iters + BATCH - 1) / BATCH * BATCH);
 
-	lp_event *ev = lp_event_new(json_deep_copy(parsed));
+	lp_event *ev = lp_event_new(lpj_deep_copy(parsed));
 	t0 = now_ns();
 	RUN("write")
 	for (long i = 0; i < iters; i++) {
@@ -101,7 +100,7 @@ int main(int argc, char **argv)
 	t0 = now_ns();
 	RUN("dumps")
 	for (long i = 0; i < iters; i++) {
-		char *s = json_dumps(parsed, JSON_COMPACT);
+		char *s = lpj_dumps(parsed, LPJ_COMPACT);
 		sink += strlen(s);
 		free(s);
 	}
@@ -110,7 +109,7 @@ int main(int argc, char **argv)
 	t0 = now_ns();
 	RUN("full")
 	for (long i = 0; i < iters; i++) {
-		lp_event *e = lp_event_new(json_loads(payload, 0, NULL));
+		lp_event *e = lp_event_new(lpj_loads(payload, 0, NULL));
 		lp_buf_reset(&out);
 		lp_event_write_json(e, &out, false);
 		sink += out.len;
@@ -134,12 +133,12 @@ int main(int argc, char **argv)
 	SHOW("new", newd, " (lp_event_new alone)");
 	SHOW("write", write, "");
 	SHOW("dumps", dumps, "");
-	SHOW("full", full, " (json_loads + new + write + destroy)");
+	SHOW("full", full, " (lpj_loads + new + write + destroy)");
 	SHOW("template", tmpl, "");
 	printf("(sink %zu)\n", sink);
 	lp_template_destroy(t);
 	lp_event_destroy(ev);
 	lp_buf_fini(&out);
-	json_decref(parsed);
+	lpj_decref(parsed);
 	return 0;
 }

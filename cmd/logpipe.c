@@ -161,7 +161,6 @@ static void *signal_main(void *arg)
 
 int main(int argc, char **argv)
 {
-	lp_mem_init_jansson();
 	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 2 && strcmp(argv[1], "describe") == 0)
 		return describe(argc, argv);

@@ -20,8 +20,8 @@
 
 typedef struct opt_entry {
 	const lp_option_def *def;
-	json_t *value;              /* configured (converted), or NULL */
-	json_t *dflt;               /* parsed default, lazily */
+	lpj_t *value;              /* configured (converted), or NULL */
+	lpj_t *dflt;               /* parsed default, lazily */
 	const lp_ast_attr **attrs;  /* the attributes that set it, in order */
 	size_t n_attrs, cap_attrs;
 	bool reported;              /* an error was reported for this option */
@@ -33,7 +33,7 @@ struct lp_args {
 	lp_diag *diag;
 	opt_entry *opts;
 	size_t n_opts;
-	json_t *text_cache; /* "name\x1fi" -> string, for lp_args_item_str */
+	lpj_t *text_cache; /* "name\x1fi" -> string, for lp_args_item_str */
 	char *id;
 	bool failed;
 };
@@ -109,49 +109,49 @@ static void report(lp_args *a, opt_entry *o, lp_span span, const char *fmt, ...)
 }
 
 /* Parses a whole string as a config number: integer or real. */
-static json_t *number_from_text(const char *s)
+static lpj_t *number_from_text(const char *s)
 {
 	size_t n = strlen(s);
 	if (!lp_word_is_number(s, n))
 		return NULL;
 	if (strchr(s, '.'))
-		return json_real(strtod(s, NULL));
+		return lpj_real(strtod(s, NULL));
 	errno = 0;
 	long long v = strtoll(s, NULL, 10);
 	if (errno == ERANGE)
-		return json_real(strtod(s, NULL));
-	return json_integer(v);
+		return lpj_real(strtod(s, NULL));
+	return lpj_integer(v);
 }
 
 /* The value as jansson, without type direction: strings and barewords are
  * strings, numbers integers or reals, arrays, hashes (keys as text, order
  * kept); a plugin value becomes its name. */
-static json_t *raw_json(const lp_ast_value *v)
+static lpj_t *raw_json(const lp_ast_value *v)
 {
 	switch (v->kind) {
 	case LP_AST_STRING:
 	case LP_AST_BAREWORD:
-		return json_string(v->str);
+		return lpj_string(v->str);
 	case LP_AST_NUMBER: {
-		json_t *j = number_from_text(v->str);
-		return j ? j : json_string(v->str);
+		lpj_t *j = number_from_text(v->str);
+		return j ? j : lpj_string(v->str);
 	}
 	case LP_AST_ARRAY: {
-		json_t *arr = json_array();
+		lpj_t *arr = lpj_array();
 		for (size_t i = 0; i < v->n_items; i++)
-			json_array_append_new(arr, raw_json(v->items[i]));
+			lpj_array_append_new(arr, raw_json(v->items[i]));
 		return arr;
 	}
 	case LP_AST_HASH: {
-		json_t *obj = json_object();
+		lpj_t *obj = lpj_object();
 		for (size_t i = 0; i < v->n_items; i++)
-			json_object_set_new(obj, v->keys[i]->str, raw_json(v->items[i]));
+			lpj_object_set_new(obj, v->keys[i]->str, raw_json(v->items[i]));
 		return obj;
 	}
 	case LP_AST_PLUGIN:
-		return json_string(v->plugin ? v->plugin->name : "");
+		return lpj_string(v->plugin ? v->plugin->name : "");
 	}
-	return json_null();
+	return lpj_null();
 }
 
 /* A plugin block nested anywhere inside v (only codecs take one). */
@@ -169,53 +169,53 @@ static const lp_ast_value *find_plugin(const lp_ast_value *v)
 
 /* ---- merging repeated options (lscl.rb Plugin#expr_attributes) ---- */
 
-static void merge_hash(json_t *dst, json_t *src);
+static void merge_hash(lpj_t *dst, lpj_t *src);
 
 /* Logstash's Util.hash_merge for one key. */
-static json_t *merge_values(json_t *dv, json_t *sv)
+static lpj_t *merge_values(lpj_t *dv, lpj_t *sv)
 {
-	if (json_is_object(dv) && json_is_object(sv)) {
+	if (lpj_is_object(dv) && lpj_is_object(sv)) {
 		merge_hash(dv, sv);
-		return json_incref(dv);
+		return lpj_incref(dv);
 	}
-	json_t *out = json_is_array(dv) ? json_deep_copy(dv) : json_pack("[O]", dv);
-	if (json_is_array(sv)) {
+	lpj_t *out = lpj_is_array(dv) ? lpj_deep_copy(dv) : lpj_pack("[O]", dv);
+	if (lpj_is_array(sv)) {
 		size_t i;
-		json_t *e;
-		json_array_foreach(sv, i, e) {
+		lpj_t *e;
+		lpj_array_foreach(sv, i, e) {
 			bool dup = false;
-			for (size_t k = 0; k < json_array_size(out); k++)
-				if (json_equal(json_array_get(out, k), e))
+			for (size_t k = 0; k < lpj_array_size(out); k++)
+				if (lpj_equal(lpj_array_get(out, k), e))
 					dup = true;
 			if (!dup)
-				json_array_append(out, e);
+				lpj_array_append(out, e);
 		}
-	} else if (json_is_array(dv)) {
+	} else if (lpj_is_array(dv)) {
 		bool dup = false;
-		for (size_t k = 0; k < json_array_size(out); k++)
-			if (json_equal(json_array_get(out, k), sv))
+		for (size_t k = 0; k < lpj_array_size(out); k++)
+			if (lpj_equal(lpj_array_get(out, k), sv))
 				dup = true;
 		if (!dup)
-			json_array_append(out, sv);
-	} else if (json_equal(dv, sv)) {
-		json_decref(out);
-		return json_incref(dv);
+			lpj_array_append(out, sv);
+	} else if (lpj_equal(dv, sv)) {
+		lpj_decref(out);
+		return lpj_incref(dv);
 	} else {
-		json_array_append(out, sv);
+		lpj_array_append(out, sv);
 	}
 	return out;
 }
 
-static void merge_hash(json_t *dst, json_t *src)
+static void merge_hash(lpj_t *dst, lpj_t *src)
 {
 	const char *k;
-	json_t *sv;
-	json_object_foreach(src, k, sv) {
-		json_t *dv = json_object_get(dst, k);
+	lpj_t *sv;
+	lpj_object_foreach(src, k, sv) {
+		lpj_t *dv = lpj_object_get(dst, k);
 		if (!dv)
-			json_object_set(dst, k, sv);
+			lpj_object_set(dst, k, sv);
 		else
-			json_object_set_new(dst, k, merge_values(dv, sv));
+			lpj_object_set_new(dst, k, merge_values(dv, sv));
 	}
 }
 
@@ -229,7 +229,7 @@ static const lp_ast_value *single(const lp_ast_value *v)
 	return v;
 }
 
-static json_t *convert(lp_args *a, opt_entry *o, const lp_ast_value *v, json_t *raw)
+static lpj_t *convert(lp_args *a, opt_entry *o, const lp_ast_value *v, lpj_t *raw)
 {
 	const lp_option_def *d = o->def;
 	const char *pk = a->kind_name, *pn = a->block->name;
@@ -245,7 +245,7 @@ static json_t *convert(lp_args *a, opt_entry *o, const lp_ast_value *v, json_t *
 		 * attribute stands for all */
 		const lp_ast_value *s = single(v);
 		if (s->kind == LP_AST_STRING || s->kind == LP_AST_BAREWORD || s->kind == LP_AST_NUMBER)
-			return json_string(s->str);
+			return lpj_string(s->str);
 		describe_value(s, got, sizeof(got));
 		report(a, o, v->span, "option '%s' of %s '%s' expects a %s, got %s", d->name, pk, pn,
 		       d->type == LP_OPT_STRING || d->type == LP_OPT_PASSWORD ? "string" : type_name(d->type),
@@ -254,7 +254,7 @@ static json_t *convert(lp_args *a, opt_entry *o, const lp_ast_value *v, json_t *
 	}
 	case LP_OPT_NUMBER: {
 		const lp_ast_value *s = single(v);
-		json_t *n = NULL;
+		lpj_t *n = NULL;
 		if (s->kind == LP_AST_NUMBER || s->kind == LP_AST_STRING)
 			n = number_from_text(s->str);
 		if (!n) {
@@ -263,12 +263,12 @@ static json_t *convert(lp_args *a, opt_entry *o, const lp_ast_value *v, json_t *
 			       pk, pn, got);
 			return NULL;
 		}
-		double x = json_number_value(n);
+		double x = lpj_number_value(n);
 		if (d->min < d->max && (x < d->min || x > d->max)) {
 			report(a, o, v->span,
 			       "value %s for option '%s' of %s '%s' is out of range: expected %g to %g",
 			       s->str, d->name, pk, pn, d->min, d->max);
-			json_decref(n);
+			lpj_decref(n);
 			return NULL;
 		}
 		return n;
@@ -276,51 +276,51 @@ static json_t *convert(lp_args *a, opt_entry *o, const lp_ast_value *v, json_t *
 	case LP_OPT_BOOL: {
 		const lp_ast_value *s = single(v);
 		if ((s->kind == LP_AST_STRING || s->kind == LP_AST_BAREWORD) && strcmp(s->str, "true") == 0)
-			return json_true();
+			return lpj_true();
 		if ((s->kind == LP_AST_STRING || s->kind == LP_AST_BAREWORD) && strcmp(s->str, "false") == 0)
-			return json_false();
+			return lpj_false();
 		describe_value(s, got, sizeof(got));
 		report(a, o, v->span, "option '%s' of %s '%s' expects true or false, got %s", d->name,
 		       pk, pn, got);
 		return NULL;
 	}
 	case LP_OPT_ARRAY:
-		if (json_is_object(raw)) {
+		if (lpj_is_object(raw)) {
 			report(a, o, v->span, "option '%s' of %s '%s' expects an array, got a hash", d->name,
 			       pk, pn);
 			return NULL;
 		}
-		if (json_is_array(raw))
-			return json_incref(raw);
-		return json_pack("[O]", raw);
+		if (lpj_is_array(raw))
+			return lpj_incref(raw);
+		return lpj_pack("[O]", raw);
 	case LP_OPT_HASH: {
-		if (json_is_object(raw))
-			return json_incref(raw);
-		if (!json_is_array(raw)) {
+		if (lpj_is_object(raw))
+			return lpj_incref(raw);
+		if (!lpj_is_array(raw)) {
 			describe_value(v, got, sizeof(got));
 			report(a, o, v->span, "option '%s' of %s '%s' expects a hash, got %s", d->name, pk,
 			       pn, got);
 			return NULL;
 		}
-		size_t n = json_array_size(raw);
+		size_t n = lpj_array_size(raw);
 		if (n % 2) {
 			report(a, o, v->span,
 			       "option '%s' of %s '%s' expects a hash; an array given for it must hold key/value pairs, got %zu item%s",
 			       d->name, pk, pn, n, n == 1 ? "" : "s");
 			return NULL;
 		}
-		json_t *obj = json_object();
+		lpj_t *obj = lpj_object();
 		for (size_t i = 0; i < n; i += 2) {
-			json_t *k = json_array_get(raw, i), *val = json_array_get(raw, i + 1);
-			char *kt = json_is_string(k) ? lp_strdup(json_string_value(k))
-						     : json_dumps(k, JSON_ENCODE_ANY);
-			json_t *old = json_object_get(obj, kt);
+			lpj_t *k = lpj_array_get(raw, i), *val = lpj_array_get(raw, i + 1);
+			char *kt = lpj_is_string(k) ? lp_strdup(lpj_string_value(k))
+						     : lpj_dumps(k, LPJ_ENCODE_ANY);
+			lpj_t *old = lpj_object_get(obj, kt);
 			if (!old)
-				json_object_set(obj, kt, val);
-			else if (json_is_array(old))
-				json_array_append(old, val);
+				lpj_object_set(obj, kt, val);
+			else if (lpj_is_array(old))
+				lpj_array_append(old, val);
 			else
-				json_object_set_new(obj, kt, json_pack("[OO]", old, val));
+				lpj_object_set_new(obj, kt, lpj_pack("[OO]", old, val));
 			free(kt);
 		}
 		return obj;
@@ -328,24 +328,24 @@ static json_t *convert(lp_args *a, opt_entry *o, const lp_ast_value *v, json_t *
 	case LP_OPT_CODEC: {
 		const lp_ast_value *s = single(v);
 		if (s->kind == LP_AST_STRING || s->kind == LP_AST_BAREWORD || s->kind == LP_AST_PLUGIN)
-			return json_string(s->kind == LP_AST_PLUGIN ? s->plugin->name : s->str);
+			return lpj_string(s->kind == LP_AST_PLUGIN ? s->plugin->name : s->str);
 		describe_value(s, got, sizeof(got));
 		report(a, o, v->span, "option '%s' of %s '%s' expects a codec name or a codec block, got %s",
 		       d->name, pk, pn, got);
 		return NULL;
 	}
 	case LP_OPT_ANY:
-		return json_incref(raw);
+		return lpj_incref(raw);
 	}
-	return json_incref(raw);
+	return lpj_incref(raw);
 }
 
 static void check_choices(lp_args *a, opt_entry *o, const lp_ast_value *v)
 {
 	const lp_option_def *d = o->def;
-	if (!d->choices || !o->value || !json_is_string(o->value))
+	if (!d->choices || !o->value || !lpj_is_string(o->value))
 		return;
-	const char *s = json_string_value(o->value);
+	const char *s = lpj_string_value(o->value);
 	for (size_t i = 0; d->choices[i]; i++)
 		if (strcmp(d->choices[i], s) == 0)
 			return;
@@ -413,7 +413,7 @@ lp_args *lp_schema_apply(const lp_ast_plugin *block, const char *kind_name,
 	a->block = block;
 	a->kind_name = lp_strdup(kind_name ? kind_name : "plugin");
 	a->diag = diag;
-	a->text_cache = json_object();
+	a->text_cache = lpj_object();
 	size_t cap = 0;
 	for (size_t t = 0; t < n_tables; t++) {
 		for (const lp_option_def *d = tables[t]; d && d->name; d++) {
@@ -429,7 +429,7 @@ lp_args *lp_schema_apply(const lp_ast_plugin *block, const char *kind_name,
 		names[i] = a->opts[i].def->name;
 
 	/* gather the attributes per option, merging repeats as Logstash does */
-	json_t **raws = lp_calloc(a->n_opts ? a->n_opts : 1, sizeof(*raws));
+	lpj_t **raws = lp_calloc(a->n_opts ? a->n_opts : 1, sizeof(*raws));
 	for (size_t i = 0; i < block->n_attrs; i++) {
 		const lp_ast_attr *at = block->attrs[i];
 		opt_entry *o = find_opt(a, at->name);
@@ -454,46 +454,46 @@ lp_args *lp_schema_apply(const lp_ast_plugin *block, const char *kind_name,
 			o->attrs[o->n_attrs++] = at; /* set, though unusable */
 			continue;
 		}
-		json_t *raw = raw_json(at->value);
+		lpj_t *raw = raw_json(at->value);
 		if (!raws[oi]) {
 			raws[oi] = raw;
 		} else {
 			bool multi = o->def->type == LP_OPT_ARRAY || o->def->type == LP_OPT_HASH ||
 				     o->def->type == LP_OPT_ANY;
-			if (!multi && !json_equal(raws[oi], raw)) {
+			if (!multi && !lpj_equal(raws[oi], raw)) {
 				report(a, o, at->span, "option '%s' of %s '%s' is set more than once",
 				       o->def->name, a->kind_name, block->name);
-				json_decref(raw);
+				lpj_decref(raw);
 				continue;
 			}
-			if (json_is_object(raws[oi]) != json_is_object(raw) && o->def->type != LP_OPT_ANY) {
+			if (lpj_is_object(raws[oi]) != lpj_is_object(raw) && o->def->type != LP_OPT_ANY) {
 				report(a, o, at->span,
 				       "option '%s' of %s '%s' is set more than once, as a hash and as something else",
 				       o->def->name, a->kind_name, block->name);
-				json_decref(raw);
+				lpj_decref(raw);
 				continue;
 			}
-			json_t *m;
-			if (json_is_object(raws[oi]) && json_is_object(raw)) {
+			lpj_t *m;
+			if (lpj_is_object(raws[oi]) && lpj_is_object(raw)) {
 				merge_hash(raws[oi], raw);
-				m = json_incref(raws[oi]);
-			} else if (json_is_array(raws[oi])) {
-				m = json_deep_copy(raws[oi]);
-				if (json_is_array(raw))
-					json_array_extend(m, raw);
+				m = lpj_incref(raws[oi]);
+			} else if (lpj_is_array(raws[oi])) {
+				m = lpj_deep_copy(raws[oi]);
+				if (lpj_is_array(raw))
+					lpj_array_extend(m, raw);
 				else
-					json_array_append(m, raw);
-			} else if (json_equal(raws[oi], raw)) {
-				m = json_incref(raws[oi]);
-			} else if (json_is_array(raw)) {
+					lpj_array_append(m, raw);
+			} else if (lpj_equal(raws[oi], raw)) {
+				m = lpj_incref(raws[oi]);
+			} else if (lpj_is_array(raw)) {
 				/* a single value, then an array: one flat list */
-				m = json_pack("[O]", raws[oi]);
-				json_array_extend(m, raw);
+				m = lpj_pack("[O]", raws[oi]);
+				lpj_array_extend(m, raw);
 			} else {
-				m = json_pack("[OO]", raws[oi], raw);
+				m = lpj_pack("[OO]", raws[oi], raw);
 			}
-			json_decref(raws[oi]);
-			json_decref(raw);
+			lpj_decref(raws[oi]);
+			lpj_decref(raw);
 			raws[oi] = m;
 		}
 		LP_GROW(o->attrs, o->cap_attrs, o->n_attrs + 1);
@@ -516,7 +516,7 @@ lp_args *lp_schema_apply(const lp_ast_plugin *block, const char *kind_name,
 			}
 		}
 next:
-		json_decref(raws[i]);
+		lpj_decref(raws[i]);
 	}
 	for (size_t i = 0; i < a->n_opts; i++) {
 		opt_entry *o = &a->opts[i];
@@ -527,8 +527,8 @@ next:
 	lp_free(raws);
 	lp_free(names);
 	opt_entry *id = find_opt(a, "id");
-	if (id && id->value && json_is_string(id->value))
-		a->id = lp_strdup(json_string_value(id->value));
+	if (id && id->value && lpj_is_string(id->value))
+		a->id = lp_strdup(lpj_string_value(id->value));
 	else
 		a->id = generate_id(block->name);
 	return a;
@@ -539,12 +539,12 @@ void lp_args_destroy(lp_args *a)
 	if (!a)
 		return;
 	for (size_t i = 0; i < a->n_opts; i++) {
-		json_decref(a->opts[i].value);
-		json_decref(a->opts[i].dflt);
+		lpj_decref(a->opts[i].value);
+		lpj_decref(a->opts[i].dflt);
 		lp_free(a->opts[i].attrs);
 	}
 	lp_free(a->opts);
-	json_decref(a->text_cache);
+	lpj_decref(a->text_cache);
 	lp_free(a->kind_name);
 	lp_free(a->id);
 	lp_free(a);
@@ -552,7 +552,7 @@ void lp_args_destroy(lp_args *a)
 
 /* ---- getters ---- */
 
-const json_t *lp_args_get(const lp_args *a, const char *name)
+const lpj_t *lp_args_get(const lp_args *a, const char *name)
 {
 	opt_entry *o = find_opt(a, name);
 	if (!o)
@@ -562,8 +562,8 @@ const json_t *lp_args_get(const lp_args *a, const char *name)
 	if (!o->def->def)
 		return NULL;
 	if (!o->dflt) {
-		json_error_t e;
-		o->dflt = json_loads(o->def->def, JSON_DECODE_ANY, &e);
+		lpj_error_t e;
+		o->dflt = lpj_loads(o->def->def, LPJ_DECODE_ANY, &e);
 		if (!o->dflt)
 			lp_error("config", "The default of option '%s' is not valid JSON: %s.",
 				 o->def->name, e.text);
@@ -579,54 +579,54 @@ bool lp_args_isset(const lp_args *a, const char *name)
 
 const char *lp_args_str(const lp_args *a, const char *name)
 {
-	const json_t *v = lp_args_get(a, name);
-	return v && json_is_string(v) ? json_string_value(v) : NULL;
+	const lpj_t *v = lp_args_get(a, name);
+	return v && lpj_is_string(v) ? lpj_string_value(v) : NULL;
 }
 
 long long lp_args_int(const lp_args *a, const char *name, long long fallback)
 {
-	const json_t *v = lp_args_get(a, name);
-	if (json_is_integer(v))
-		return json_integer_value(v);
-	if (json_is_real(v))
-		return (long long)json_real_value(v);
+	const lpj_t *v = lp_args_get(a, name);
+	if (lpj_is_integer(v))
+		return lpj_integer_value(v);
+	if (lpj_is_real(v))
+		return (long long)lpj_real_value(v);
 	return fallback;
 }
 
 double lp_args_num(const lp_args *a, const char *name, double fallback)
 {
-	const json_t *v = lp_args_get(a, name);
-	return json_is_number(v) ? json_number_value(v) : fallback;
+	const lpj_t *v = lp_args_get(a, name);
+	return lpj_is_number(v) ? lpj_number_value(v) : fallback;
 }
 
 bool lp_args_bool(const lp_args *a, const char *name, bool fallback)
 {
-	const json_t *v = lp_args_get(a, name);
-	return json_is_boolean(v) ? json_is_true(v) : fallback;
+	const lpj_t *v = lp_args_get(a, name);
+	return lpj_is_boolean(v) ? lpj_is_true(v) : fallback;
 }
 
 const char *lp_args_item_str(const lp_args *a, const char *name, size_t i)
 {
-	const json_t *v = lp_args_get(a, name);
-	const json_t *e = NULL;
-	if (json_is_array(v))
-		e = json_array_get(v, i);
-	else if (i == 0 && v && !json_is_object(v))
+	const lpj_t *v = lp_args_get(a, name);
+	const lpj_t *e = NULL;
+	if (lpj_is_array(v))
+		e = lpj_array_get(v, i);
+	else if (i == 0 && v && !lpj_is_object(v))
 		e = v;
 	if (!e)
 		return NULL;
-	if (json_is_string(e))
-		return json_string_value(e);
+	if (lpj_is_string(e))
+		return lpj_string_value(e);
 	char key[512];
 	snprintf(key, sizeof(key), "%s\x1f%zu", name, i);
-	json_t *c = json_object_get(a->text_cache, key);
+	lpj_t *c = lpj_object_get(a->text_cache, key);
 	if (!c) {
-		char *text = json_dumps(e, JSON_ENCODE_ANY | JSON_COMPACT);
-		c = json_string(text ? text : "");
+		char *text = lpj_dumps(e, LPJ_ENCODE_ANY | LPJ_COMPACT);
+		c = lpj_string(text ? text : "");
 		free(text);
-		json_object_set_new(a->text_cache, key, c);
+		lpj_object_set_new(a->text_cache, key, c);
 	}
-	return json_string_value(c);
+	return lpj_string_value(c);
 }
 
 const char *lp_args_plugin_name(const lp_args *a)
@@ -669,12 +669,12 @@ static const lp_ast_value *item_node(const lp_args *a, const char *name, size_t 
 		*key = NULL;
 	if (!o)
 		return NULL;
-	if (json_is_object(o->value)) {
+	if (lpj_is_object(o->value)) {
 		/* entry i of the merged hash: its first appearance by key */
 		const char *kname = NULL, *k2;
-		json_t *ignored;
+		lpj_t *ignored;
 		size_t n = 0;
-		json_object_foreach(o->value, k2, ignored) {
+		lpj_object_foreach(o->value, k2, ignored) {
 			if (n++ == i) {
 				kname = k2;
 				break;
@@ -829,9 +829,9 @@ static struct lp_template *template_at(lp_args *a, const char *name, size_t i, c
  * errors show even when the plugin never compiles them. */
 static void validate_compiled(lp_args *a, opt_entry *o)
 {
-	if (!json_is_string(o->value))
+	if (!lpj_is_string(o->value))
 		return;
-	const char *s = json_string_value(o->value);
+	const char *s = lpj_string_value(o->value);
 	if (o->def->type == LP_OPT_FIELDREF)
 		lp_fieldref_destroy(fieldref_at(a, o->def->name, (size_t)-1, s, false));
 	else if (o->def->type == LP_OPT_TEMPLATE)

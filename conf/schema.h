@@ -11,7 +11,7 @@
 #include "conf/ast.h"
 #include "conf/diag.h"
 
-#include <jansson.h>
+#include "pipeline/json.h"
 #include <stdbool.h>
 
 typedef enum {
@@ -62,13 +62,13 @@ void lp_args_destroy(lp_args *a);
 
 /* Typed getters: the configured value, else the table's default, else
  * the fallback / NULL. Borrowed results live as long as the args. */
-const json_t *lp_args_get(const lp_args *a, const char *name);
+const lpj_t *lp_args_get(const lp_args *a, const char *name);
 bool lp_args_isset(const lp_args *a, const char *name);
 const char *lp_args_str(const lp_args *a, const char *name);
 long long lp_args_int(const lp_args *a, const char *name, long long fallback);
 double lp_args_num(const lp_args *a, const char *name, double fallback);
 bool lp_args_bool(const lp_args *a, const char *name, bool fallback);
-/* Arrays of strings: element i as text (numbers converted), n via json_array_size. */
+/* Arrays of strings: element i as text (numbers converted), n via lpj_array_size. */
 const char *lp_args_item_str(const lp_args *a, const char *name, size_t i);
 /* The plugin's name and id (the "id" option, or a generated "<name>_<n>"). */
 const char *lp_args_plugin_name(const lp_args *a);

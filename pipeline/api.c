@@ -80,18 +80,18 @@ static void node_stats(lp_api *a, lp_buf *b)
 {
 	lp_pipeline_stats st;
 	lp_pipeline_get_stats(a->p, &st);
-	json_t *events = json_pack("{s:I,s:I,s:I,s:I}", "in", (json_int_t)st.in, "filtered", (json_int_t)st.filtered,
-				   "out", (json_int_t)st.out, "in_flight", (json_int_t)lp_pipeline_inflight(a->p));
-	json_t *dropped = json_pack("{s:I,s:I,s:I}", "filters", (json_int_t)st.dropped_filter, "outputs_rejected",
-				    (json_int_t)st.rejected, "outputs_dropped", (json_int_t)st.dropped_output);
-	json_t *pipe = json_pack("{s:o,s:o,s:{s:I},s:I}", "events", events, "dropped", dropped, "dead_letter_queue",
-				 "events", (json_int_t)st.dlq_written, "conditional_eval_failures",
-				 (json_int_t)st.cond_failures);
-	json_t *root = json_pack("{s:s,s:{s:o},s:{s:I,s:f}}", "status", "green", "pipelines", lp_pipeline_id(a->p),
-				 pipe, "process", "resident_memory_bytes", (json_int_t)rss_bytes(), "uptime_seconds",
+	lpj_t *events = lpj_pack("{s:I,s:I,s:I,s:I}", "in", (lpj_int_t)st.in, "filtered", (lpj_int_t)st.filtered,
+				   "out", (lpj_int_t)st.out, "in_flight", (lpj_int_t)lp_pipeline_inflight(a->p));
+	lpj_t *dropped = lpj_pack("{s:I,s:I,s:I}", "filters", (lpj_int_t)st.dropped_filter, "outputs_rejected",
+				    (lpj_int_t)st.rejected, "outputs_dropped", (lpj_int_t)st.dropped_output);
+	lpj_t *pipe = lpj_pack("{s:o,s:o,s:{s:I},s:I}", "events", events, "dropped", dropped, "dead_letter_queue",
+				 "events", (lpj_int_t)st.dlq_written, "conditional_eval_failures",
+				 (lpj_int_t)st.cond_failures);
+	lpj_t *root = lpj_pack("{s:s,s:{s:o},s:{s:I,s:f}}", "status", "green", "pipelines", lp_pipeline_id(a->p),
+				 pipe, "process", "resident_memory_bytes", (lpj_int_t)rss_bytes(), "uptime_seconds",
 				 uptime_s(a));
 	lp_jsonw_value(b, root);
-	json_decref(root);
+	lpj_decref(root);
 }
 
 static void respond(int fd, int status, const char *ctype, lp_buf *body)

@@ -21,9 +21,8 @@ void lp_buf_fini(lp_buf *b)
 	lp_buf_init(b);
 }
 
-void lp_buf_reserve(lp_buf *b, size_t extra)
+void lp_buf_grow(lp_buf *b, size_t need)
 {
-	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return;
 	size_t n = b->cap ? b->cap : 256;
@@ -33,25 +32,9 @@ void lp_buf_reserve(lp_buf *b, size_t extra)
 	b->cap = n;
 }
 
-void lp_buf_add(lp_buf *b, const void *p, size_t n)
-{
-	lp_buf_reserve(b, n);
-	if (n)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
 void lp_buf_adds(lp_buf *b, const char *s)
 {
 	lp_buf_add(b, s, strlen(s));
-}
-
-void lp_buf_addc(lp_buf *b, char c)
-{
-	lp_buf_reserve(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
 }
 
 void lp_buf_printf(lp_buf *b, const char *fmt, ...)

@@ -34,14 +34,14 @@ static bool exists(const char *p)
 
 /* Reads a JSON-lines file; blank lines skipped. Returns an array, or NULL
  * with a message on stderr. */
-static json_t *read_jsonl(const char *path)
+static lpj_t *read_jsonl(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, "%s: cannot open\n", path);
 		return NULL;
 	}
-	json_t *arr = json_array();
+	lpj_t *arr = lpj_array();
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -55,22 +55,22 @@ static json_t *read_jsonl(const char *path)
 			k++;
 		if (!line[k])
 			continue;
-		json_error_t e;
-		json_t *v = json_loadb(line, (size_t)n, 0, &e);
+		lpj_error_t e;
+		lpj_t *v = lpj_loadb(line, (size_t)n, 0, &e);
 		if (!v) {
 			fprintf(stderr, "%s:%d:%d: invalid JSON: %s\n", path, lineno, e.column, e.text);
-			json_decref(arr);
+			lpj_decref(arr);
 			arr = NULL;
 			break;
 		}
-		json_array_append_new(arr, v);
+		lpj_array_append_new(arr, v);
 	}
 	free(line);
 	fclose(f);
 	return arr;
 }
 
-static void describe_value(lp_buf *b, const json_t *v)
+static void describe_value(lp_buf *b, const lpj_t *v)
 {
 	if (!v) {
 		lp_buf_adds(b, "(missing)");
@@ -80,21 +80,21 @@ static void describe_value(lp_buf *b, const json_t *v)
 }
 
 /* Compares expected (a subset) with actual; appends differences to diff. */
-static void compare(const json_t *exp, const json_t *act, const char *path, lp_buf *diff)
+static void compare(const lpj_t *exp, const lpj_t *act, const char *path, lp_buf *diff)
 {
-	if (json_is_object(exp) && json_is_object(act)) {
+	if (lpj_is_object(exp) && lpj_is_object(act)) {
 		const char *k;
-		json_t *ev;
-		json_object_foreach((json_t *)exp, k, ev) {
+		lpj_t *ev;
+		lpj_object_foreach((lpj_t *)exp, k, ev) {
 			if (strcmp(k, "__absent__") == 0 && !*path)
 				continue;
 			char *sub = lp_asprintf("%s[%s]", path, k);
-			compare(ev, json_object_get(act, k), sub, diff);
+			compare(ev, lpj_object_get(act, k), sub, diff);
 			lp_free(sub);
 		}
 		return;
 	}
-	if (act && json_equal((json_t *)exp, (json_t *)act))
+	if (act && lpj_equal((lpj_t *)exp, (lpj_t *)act))
 		return;
 	lp_buf_printf(diff, "      %s: expected ", path);
 	describe_value(diff, exp);
@@ -103,17 +103,17 @@ static void compare(const json_t *exp, const json_t *act, const char *path, lp_b
 	lp_buf_addc(diff, '\n');
 }
 
-static void check_absent(const json_t *exp, lp_event *ev, lp_buf *diff)
+static void check_absent(const lpj_t *exp, lp_event *ev, lp_buf *diff)
 {
-	const json_t *abs = json_object_get(exp, "__absent__");
+	const lpj_t *abs = lpj_object_get(exp, "__absent__");
 	if (!abs)
 		return;
-	for (size_t i = 0; i < json_array_size(abs); i++) {
-		const char *name = json_string_value(json_array_get(abs, i));
+	for (size_t i = 0; i < lpj_array_size(abs); i++) {
+		const char *name = lpj_string_value(lpj_array_get(abs, i));
 		if (!name)
 			continue;
 		lp_fieldref *r = lp_fieldref_compile(name, NULL, NULL);
-		json_t *v = r ? lp_event_get(ev, r) : NULL;
+		lpj_t *v = r ? lp_event_get(ev, r) : NULL;
 		if (v) {
 			lp_buf_printf(diff, "      %s: expected to be absent, got ", name);
 			describe_value(diff, v);
@@ -129,7 +129,7 @@ static void run_case(run *r, const char *dir)
 	char *in_path = lp_asprintf("%s/in.jsonl", dir);
 	char *exp_path = lp_asprintf("%s/expected.jsonl", dir);
 	lp_buf diff = LP_BUF_INIT;
-	json_t *in = NULL, *exp = NULL;
+	lpj_t *in = NULL, *exp = NULL;
 	lp_ast_config *cfg = NULL;
 	lp_graph *g = NULL;
 	lp_worker *w = NULL;
@@ -155,21 +155,21 @@ static void run_case(run *r, const char *dir)
 	}
 	lp_worker_env env = { .graph = g, .batch_size = 1 };
 	w = lp_worker_create(&env, 0);
-	for (size_t i = 0; i < json_array_size(in); i++) {
-		json_t *v = json_array_get(in, i);
-		if (!json_is_object(v)) {
+	for (size_t i = 0; i < lpj_array_size(in); i++) {
+		lpj_t *v = lpj_array_get(in, i);
+		if (!lpj_is_object(v)) {
 			printf("FAIL %s: in.jsonl line %zu is not a JSON object\n", dir, i + 1);
 			r->failed++;
 			goto done;
 		}
-		lp_worker_filter_one(w, lp_event_new(json_deep_copy(v)), &out);
+		lp_worker_filter_one(w, lp_event_new(lpj_deep_copy(v)), &out);
 	}
-	if (out.n != json_array_size(exp))
-		lp_buf_printf(&diff, "    expected %zu events, got %zu\n", json_array_size(exp), out.n);
-	for (size_t i = 0; i < out.n && i < json_array_size(exp); i++) {
+	if (out.n != lpj_array_size(exp))
+		lp_buf_printf(&diff, "    expected %zu events, got %zu\n", lpj_array_size(exp), out.n);
+	for (size_t i = 0; i < out.n && i < lpj_array_size(exp); i++) {
 		lp_buf one = LP_BUF_INIT;
-		json_t *e = json_array_get(exp, i);
-		json_t *act = lp_event_to_json(out.v[i], true);
+		lpj_t *e = lpj_array_get(exp, i);
+		lpj_t *act = lp_event_to_json(out.v[i], true);
 		compare(e, act, "", &one);
 		check_absent(e, out.v[i], &one);
 		if (one.len) {
@@ -177,7 +177,7 @@ static void run_case(run *r, const char *dir)
 			lp_jsonw_value(&diff, act);
 			lp_buf_addc(&diff, '\n');
 		}
-		json_decref(act);
+		lpj_decref(act);
 		lp_buf_fini(&one);
 	}
 	if (diff.len) {
@@ -194,8 +194,8 @@ done:
 	lp_graph_destroy(g);
 	lp_ast_config_destroy(cfg);
 	lp_diag_destroy(diag);
-	json_decref(in);
-	json_decref(exp);
+	lpj_decref(in);
+	lpj_decref(exp);
 	lp_buf_fini(&diff);
 	lp_free(conf);
 	lp_free(in_path);

@@ -22,12 +22,12 @@ static lp_plugin_kind kind_of_section(lp_section_kind s)
 
 static lp_template **compile_tpl_array(lp_args *a, const char *opt, size_t *n)
 {
-	const json_t *arr = lp_args_get(a, opt);
+	const lpj_t *arr = lp_args_get(a, opt);
 	*n = 0;
-	if (!arr || !json_is_array(arr) || json_array_size(arr) == 0)
+	if (!arr || !lpj_is_array(arr) || lpj_array_size(arr) == 0)
 		return NULL;
-	lp_template **v = lp_calloc(json_array_size(arr), sizeof(*v));
-	for (size_t i = 0; i < json_array_size(arr); i++) {
+	lp_template **v = lp_calloc(lpj_array_size(arr), sizeof(*v));
+	for (size_t i = 0; i < lpj_array_size(arr); i++) {
 		const char *s = lp_args_item_str(a, opt, i);
 		lp_template *t = s ? lp_args_template_text(a, opt, i, s) : NULL;
 		if (t)
@@ -38,26 +38,26 @@ static lp_template **compile_tpl_array(lp_args *a, const char *opt, size_t *n)
 
 static lp_named_tpl *compile_named(lp_args *a, const char *opt, size_t *n, bool with_values)
 {
-	const json_t *v = lp_args_get(a, opt);
+	const lpj_t *v = lp_args_get(a, opt);
 	*n = 0;
-	size_t count = v ? (json_is_object(v) ? json_object_size(v) : json_is_array(v) ? json_array_size(v) : 0) : 0;
+	size_t count = v ? (lpj_is_object(v) ? lpj_object_size(v) : lpj_is_array(v) ? lpj_array_size(v) : 0) : 0;
 	if (!count)
 		return NULL;
 	lp_named_tpl *out = lp_calloc(count, sizeof(*out));
 	if (with_values) {
 		const char *key;
-		json_t *val;
+		lpj_t *val;
 		size_t i = 0;
-		json_object_foreach((json_t *)v, key, val) {
+		lpj_object_foreach((lpj_t *)v, key, val) {
 			lp_named_tpl *nt = &out[*n];
 			nt->name = lp_args_template_text(a, opt, i, key);
 			if (nt->name && lp_template_is_constant(nt->name))
 				nt->ref = lp_args_fieldref_text(a, opt, i, key);
-			size_t nv = json_is_array(val) ? json_array_size(val) : 1;
+			size_t nv = lpj_is_array(val) ? lpj_array_size(val) : 1;
 			nt->values = lp_calloc(nv ? nv : 1, sizeof(*nt->values));
 			for (size_t j = 0; j < nv; j++) {
-				json_t *e = json_is_array(val) ? json_array_get(val, j) : val;
-				char *text = json_is_string(e) ? lp_strdup(json_string_value(e)) : json_dumps(e, JSON_ENCODE_ANY);
+				lpj_t *e = lpj_is_array(val) ? lpj_array_get(val, j) : val;
+				char *text = lpj_is_string(e) ? lp_strdup(lpj_string_value(e)) : lpj_dumps(e, LPJ_ENCODE_ANY);
 				lp_template *t = lp_args_template_text(a, opt, i, text);
 				lp_free(text);
 				if (t)
@@ -153,8 +153,8 @@ static size_t add_plugin(builder *b, lp_plugin_kind kind, const lp_ast_plugin *p
 	} else if (kind == LP_PLUGIN_INPUT) {
 		n.add_field = compile_named(a, "add_field", &n.n_add_field, true);
 		n.type = lp_args_str(a, "type");
-		const json_t *t = lp_args_get(a, "tags");
-		n.tags = t && json_is_array(t) && json_array_size(t) ? t : NULL;
+		const lpj_t *t = lp_args_get(a, "tags");
+		n.tags = t && lpj_is_array(t) && lpj_array_size(t) ? t : NULL;
 	}
 	LP_GROW(b->nodes[kind], b->cap_nodes[kind], b->n_nodes[kind] + 1);
 	b->nodes[kind][b->n_nodes[kind]] = n;
@@ -339,16 +339,16 @@ static void add_fields(const lp_named_tpl *v, size_t n, lp_event *ev, lp_buf *sc
 		for (size_t j = 0; j < v[i].n_values; j++) {
 			lp_buf_reset(scratch);
 			lp_template_render(v[i].values[j], ev, scratch);
-			json_t *val = json_stringn(scratch->data ? scratch->data : "", scratch->len);
+			lpj_t *val = lpj_stringn(scratch->data ? scratch->data : "", scratch->len);
 			if (!val)
-				val = json_stringn_nocheck(scratch->data ? scratch->data : "", scratch->len);
-			json_t *cur = lp_event_get(ev, ref);
+				val = lpj_stringn_nocheck(scratch->data ? scratch->data : "", scratch->len);
+			lpj_t *cur = lp_event_get(ev, ref);
 			if (cur && ref->root != LP_FIELD_TIMESTAMP) {
 				/* an existing field becomes an array with the new value appended */
 				/* Ruby's Array(x): nil becomes [] */
-				json_t *arr = json_is_array(cur) ? json_incref(cur)
-					      : json_is_null(cur) ? json_array() : json_pack("[O]", cur);
-				json_array_append_new(arr, val);
+				lpj_t *arr = lpj_is_array(cur) ? lpj_incref(cur)
+					      : lpj_is_null(cur) ? lpj_array() : lpj_pack("[O]", cur);
+				lpj_array_append_new(arr, val);
 				lp_event_set(ev, ref, arr);
 			} else {
 				lp_event_set(ev, ref, val);
@@ -363,19 +363,19 @@ static void add_fields(const lp_named_tpl *v, size_t n, lp_event *ev, lp_buf *sc
  * duplicate check (unlike the tags filters add on failure). */
 static void append_tag(lp_event *ev, const char *tag)
 {
-	json_t *tags = json_object_get(ev->data, "tags");
-	json_t *t = json_string(tag);
+	lpj_t *tags = lpj_object_get(ev->data, "tags");
+	lpj_t *t = lpj_string(tag);
 	if (!t)
-		t = json_stringn_nocheck(tag, strlen(tag));
-	if (json_is_array(tags)) {
-		json_array_append_new(tags, t);
+		t = lpj_stringn_nocheck(tag, strlen(tag));
+	if (lpj_is_array(tags)) {
+		lpj_array_append_new(tags, t);
 		return;
 	}
-	json_t *arr = json_array();
-	if (tags && !json_is_null(tags))
-		json_array_append(arr, tags);
-	json_array_append_new(arr, t);
-	json_object_set_new(ev->data, "tags", arr);
+	lpj_t *arr = lpj_array();
+	if (tags && !lpj_is_null(tags))
+		lpj_array_append(arr, tags);
+	lpj_array_append_new(arr, t);
+	lpj_object_set_new(ev->data, "tags", arr);
 }
 
 static void apply_common(const lp_node *n, lp_event *ev, bool filter)
@@ -396,9 +396,9 @@ static void apply_common(const lp_node *n, lp_event *ev, bool filter)
 			lp_template_render(n->add_tag[i], ev, &scratch);
 			append_tag(ev, lp_buf_str(&scratch));
 		}
-		json_t *tags = n->n_remove_tag ? json_object_get(ev->data, "tags") : NULL;
-		if (tags && !json_is_array(tags) && !json_is_null(tags)) /* Array(tags) */
-			json_object_set_new(ev->data, "tags", json_pack("[O]", tags));
+		lpj_t *tags = n->n_remove_tag ? lpj_object_get(ev->data, "tags") : NULL;
+		if (tags && !lpj_is_array(tags) && !lpj_is_null(tags)) /* Array(tags) */
+			lpj_object_set_new(ev->data, "tags", lpj_pack("[O]", tags));
 		for (size_t i = 0; i < n->n_remove_tag; i++) {
 			lp_buf_reset(&scratch);
 			lp_template_render(n->remove_tag[i], ev, &scratch);
@@ -419,12 +419,12 @@ void lp_node_apply_input_common(const lp_node *n, lp_event *ev)
 	static char *type_seg[] = { "type" };
 	static const lp_fieldref type_ref = { LP_FIELD_DATA, 1, type_seg, "type" };
 	if (n->type && !lp_event_get(ev, &type_ref))
-		lp_event_set(ev, &type_ref, json_string(n->type));
+		lp_event_set(ev, &type_ref, lpj_string(n->type));
 	if (n->tags) {
-		for (size_t i = 0; i < json_array_size(n->tags); i++) {
-			const json_t *t = json_array_get(n->tags, i);
-			if (json_is_string(t))
-				lp_event_tag(ev, json_string_value(t));
+		for (size_t i = 0; i < lpj_array_size(n->tags); i++) {
+			const lpj_t *t = lpj_array_get(n->tags, i);
+			if (lpj_is_string(t))
+				lp_event_tag(ev, lpj_string_value(t));
 		}
 	}
 	if (n->n_add_field)

@@ -47,7 +47,7 @@ typedef struct lp_node {
 	size_t n_remove_tag;
 	/* inputs */
 	const char *type;
-	const json_t *tags;        /* array of strings, borrowed from args, or NULL */
+	const lpj_t *tags;        /* array of strings, borrowed from args, or NULL */
 } lp_node;
 
 typedef enum { LP_OP_PLUGIN, LP_OP_IF, LP_OP_JUMP } lp_opcode;

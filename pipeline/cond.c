@@ -13,7 +13,7 @@ struct lp_cond {
 	lp_ast_expr_kind kind;
 	struct lp_cond *l, *r;
 	lp_fieldref *ref;   /* FIELD */
-	json_t *lit;        /* STRING, NUMBER, ARRAY (of literal values) */
+	lpj_t *lit;        /* STRING, NUMBER, ARRAY (of literal values) */
 	lp_cond **items;    /* ARRAY elements (may hold fields) */
 	size_t n_items;
 	lp_regex *re;       /* REGEX */
@@ -43,15 +43,15 @@ lp_cond *lp_cond_compile(const lp_ast_expr *e, lp_diag *diag)
 		break;
 	}
 	case LP_EX_STRING:
-		c->lit = json_string(e->str);
+		c->lit = lpj_string(e->str);
 		if (!c->lit) /* not valid UTF-8: keep the bytes */
-			c->lit = json_stringn_nocheck(e->str, strlen(e->str));
+			c->lit = lpj_stringn_nocheck(e->str, strlen(e->str));
 		break;
 	case LP_EX_NUMBER:
 		if (e->str && !strpbrk(e->str, ".eE") && fabs(e->num) < 9e15)
-			c->lit = json_integer((json_int_t)e->num);
+			c->lit = lpj_integer((lpj_int_t)e->num);
 		else
-			c->lit = json_real(e->num);
+			c->lit = lpj_real(e->num);
 		break;
 	case LP_EX_REGEX: {
 		char msg[256];
@@ -95,7 +95,7 @@ void lp_cond_destroy(lp_cond *c)
 	lp_cond_destroy(c->r);
 	lp_fieldref_destroy(c->ref);
 	if (c->lit)
-		json_decref(c->lit);
+		lpj_decref(c->lit);
 	for (size_t i = 0; i < c->n_items; i++)
 		lp_cond_destroy(c->items[i]);
 	lp_free(c->items);
@@ -105,7 +105,7 @@ void lp_cond_destroy(lp_cond *c)
 
 /* The value of an rvalue: borrowed, or *owned set when the caller must
  * decref it (array literals). NULL for a missing field. */
-static json_t *value_of(const lp_cond *c, lp_event *ev, bool *owned)
+static lpj_t *value_of(const lp_cond *c, lp_event *ev, bool *owned)
 {
 	*owned = false;
 	switch (c->kind) {
@@ -115,11 +115,11 @@ static json_t *value_of(const lp_cond *c, lp_event *ev, bool *owned)
 	case LP_EX_NUMBER:
 		return c->lit;
 	case LP_EX_ARRAY: {
-		json_t *a = json_array();
+		lpj_t *a = lpj_array();
 		for (size_t i = 0; i < c->n_items; i++) {
 			bool o;
-			json_t *v = value_of(c->items[i], ev, &o);
-			json_array_append_new(a, v ? (o ? v : json_incref(v)) : json_null());
+			lpj_t *v = value_of(c->items[i], ev, &o);
+			lpj_array_append_new(a, v ? (o ? v : lpj_incref(v)) : lpj_null());
 		}
 		*owned = true;
 		return a;
@@ -129,94 +129,94 @@ static json_t *value_of(const lp_cond *c, lp_event *ev, bool *owned)
 	}
 }
 
-static bool values_equal(const json_t *a, const json_t *b)
+static bool values_equal(const lpj_t *a, const lpj_t *b)
 {
 	if (!a || !b)
 		return false;
-	if (json_is_number(a) && json_is_number(b)) {
-		if (json_is_integer(a) && json_is_integer(b))
-			return json_integer_value(a) == json_integer_value(b);
-		return json_number_value(a) == json_number_value(b);
+	if (lpj_is_number(a) && lpj_is_number(b)) {
+		if (lpj_is_integer(a) && lpj_is_integer(b))
+			return lpj_integer_value(a) == lpj_integer_value(b);
+		return lpj_number_value(a) == lpj_number_value(b);
 	}
-	if (json_is_array(a) && json_is_array(b)) {
-		if (json_array_size(a) != json_array_size(b))
+	if (lpj_is_array(a) && lpj_is_array(b)) {
+		if (lpj_array_size(a) != lpj_array_size(b))
 			return false;
-		for (size_t i = 0; i < json_array_size(a); i++)
-			if (!values_equal(json_array_get(a, i), json_array_get(b, i)))
+		for (size_t i = 0; i < lpj_array_size(a); i++)
+			if (!values_equal(lpj_array_get(a, i), lpj_array_get(b, i)))
 				return false;
 		return true;
 	}
-	return json_equal((json_t *)a, (json_t *)b);
+	return lpj_equal((lpj_t *)a, (lpj_t *)b);
 }
 
 /* Logstash 8 (EventCondition.valueIsTruthy): false for missing and null, and
  * for any value whose string form is empty or "false" (false, "", "false"). */
-static bool truthy(const json_t *v)
+static bool truthy(const lpj_t *v)
 {
-	if (!v || json_is_null(v) || json_is_false(v))
+	if (!v || lpj_is_null(v) || lpj_is_false(v))
 		return false;
-	if (json_is_string(v))
-		return json_string_length(v) != 0 && strcmp(json_string_value(v), "false") != 0;
+	if (lpj_is_string(v))
+		return lpj_string_length(v) != 0 && strcmp(lpj_string_value(v), "false") != 0;
 	return true;
 }
 
-static bool is_nil(const json_t *v)
+static bool is_nil(const lpj_t *v)
 {
-	return !v || json_is_null(v);
+	return !v || lpj_is_null(v);
 }
 
 /* Java's toString() equality used by `[field] in [constant list]`: scalars
  * are compared by their string forms ("1" matches 1, "true" matches true);
  * integers and floats differ ("1" vs "1.0"). */
-static bool same_string_form(const json_t *a, const json_t *b)
+static bool same_string_form(const lpj_t *a, const lpj_t *b)
 {
-	if (json_is_string(a) && json_is_string(b))
-		return json_equal((json_t *)a, (json_t *)b);
-	if (json_is_string(b)) {
-		const json_t *t = a;
+	if (lpj_is_string(a) && lpj_is_string(b))
+		return lpj_equal((lpj_t *)a, (lpj_t *)b);
+	if (lpj_is_string(b)) {
+		const lpj_t *t = a;
 		a = b;
 		b = t;
 	}
-	if (json_is_string(a)) {
-		const char *s = json_string_value(a);
+	if (lpj_is_string(a)) {
+		const char *s = lpj_string_value(a);
 		char buf[64];
-		if (json_is_integer(b)) {
-			snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(b));
+		if (lpj_is_integer(b)) {
+			snprintf(buf, sizeof(buf), "%" LPJ_INTEGER_FORMAT, lpj_integer_value(b));
 			return strcmp(s, buf) == 0;
 		}
-		if (json_is_real(b)) {
+		if (lpj_is_real(b)) {
 			char *end = NULL;
 			double d = strtod(s, &end);
-			return *s && end && *end == '\0' && strpbrk(s, ".eE") && d == json_real_value(b);
+			return *s && end && *end == '\0' && strpbrk(s, ".eE") && d == lpj_real_value(b);
 		}
-		if (json_is_boolean(b))
-			return strcmp(s, json_is_true(b) ? "true" : "false") == 0;
+		if (lpj_is_boolean(b))
+			return strcmp(s, lpj_is_true(b) ? "true" : "false") == 0;
 		return false;
 	}
-	if (json_is_integer(a) != json_is_integer(b))
+	if (lpj_is_integer(a) != lpj_is_integer(b))
 		return false;
-	return json_equal((json_t *)a, (json_t *)b) ||
-	       (json_is_number(a) && json_is_number(b) && json_number_value(a) == json_number_value(b));
+	return lpj_equal((lpj_t *)a, (lpj_t *)b) ||
+	       (lpj_is_number(a) && lpj_is_number(b) && lpj_number_value(a) == lpj_number_value(b));
 }
 
-static lp_cond_result compare(const lp_cond *c, const json_t *a, const json_t *b, const char **why)
+static lp_cond_result compare(const lp_cond *c, const lpj_t *a, const lpj_t *b, const char **why)
 {
 	int cmp;
-	if (json_is_number(a) && json_is_number(b)) {
-		double x = json_number_value(a), y = json_number_value(b);
-		if (json_is_integer(a) && json_is_integer(b)) {
-			json_int_t i = json_integer_value(a), j = json_integer_value(b);
+	if (lpj_is_number(a) && lpj_is_number(b)) {
+		double x = lpj_number_value(a), y = lpj_number_value(b);
+		if (lpj_is_integer(a) && lpj_is_integer(b)) {
+			lpj_int_t i = lpj_integer_value(a), j = lpj_integer_value(b);
 			cmp = i < j ? -1 : i > j;
 		} else {
 			cmp = x < y ? -1 : x > y;
 		}
-	} else if (json_is_string(a) && json_is_string(b)) {
-		cmp = strcmp(json_string_value(a), json_string_value(b));
+	} else if (lpj_is_string(a) && lpj_is_string(b)) {
+		cmp = strcmp(lpj_string_value(a), lpj_string_value(b));
 	} else {
 		if (why)
 			*why = !a || !b ? "an ordering comparison with a missing field"
-			       : json_is_null(a) || json_is_null(b) ? "an ordering comparison with a null value"
-			       : json_is_array(a) || json_is_array(b) || json_is_object(a) || json_is_object(b)
+			       : lpj_is_null(a) || lpj_is_null(b) ? "an ordering comparison with a null value"
+			       : lpj_is_array(a) || lpj_is_array(b) || lpj_is_object(a) || lpj_is_object(b)
 				       ? "an ordering comparison with an array or hash"
 				       : "an ordering comparison of a string with a number";
 		return LP_COND_ERROR;
@@ -233,51 +233,51 @@ static lp_cond_result compare(const lp_cond *c, const json_t *a, const json_t *b
  * membership for an array (by string form when the needle is a field and the
  * array a list of constants), never a hash key; an array or hash is in
  * nothing; two other field values are compared for equality. */
-static bool in(const lp_cond *c, const json_t *needle, const json_t *hay)
+static bool in(const lp_cond *c, const lpj_t *needle, const lpj_t *hay)
 {
-	if (!needle || !hay || json_is_array(needle) || json_is_object(needle))
+	if (!needle || !hay || lpj_is_array(needle) || lpj_is_object(needle))
 		return false;
-	if (json_is_array(hay)) {
+	if (lpj_is_array(hay)) {
 		bool by_string = c->l->kind == LP_EX_FIELD && c->r->kind == LP_EX_ARRAY;
-		if (by_string && json_is_null(needle))
+		if (by_string && lpj_is_null(needle))
 			return false;
-		for (size_t i = 0; i < json_array_size(hay); i++) {
-			const json_t *e = json_array_get(hay, i);
+		for (size_t i = 0; i < lpj_array_size(hay); i++) {
+			const lpj_t *e = lpj_array_get(hay, i);
 			if (by_string ? same_string_form(needle, e) : values_equal(needle, e))
 				return true;
 		}
 		return false;
 	}
-	if (json_is_string(hay) && json_is_string(needle))
-		return strstr(json_string_value(hay), json_string_value(needle)) != NULL;
+	if (lpj_is_string(hay) && lpj_is_string(needle))
+		return strstr(lpj_string_value(hay), lpj_string_value(needle)) != NULL;
 	if (c->l->kind == LP_EX_FIELD && c->r->kind == LP_EX_FIELD)
-		return !json_is_null(needle) && values_equal(needle, hay);
+		return !lpj_is_null(needle) && values_equal(needle, hay);
 	return false;
 }
 
 static lp_cond_result regex_match(const lp_cond *c, lp_event *ev)
 {
 	bool o;
-	json_t *v = value_of(c->l, ev, &o);
+	lpj_t *v = value_of(c->l, ev, &o);
 	bool m = false;
-	if (v && json_is_string(v)) {
+	if (v && lpj_is_string(v)) {
 		if (c->r->kind == LP_EX_REGEX) {
-			m = lp_regex_match(c->r->re, json_string_value(v), json_string_length(v));
+			m = lp_regex_match(c->r->re, lpj_string_value(v), lpj_string_length(v));
 		} else {
 			bool o2;
-			json_t *p = value_of(c->r, ev, &o2);
-			if (p && json_is_string(p)) {
-				lp_regex *re = lp_regex_compile(json_string_value(p), NULL, 0, NULL);
+			lpj_t *p = value_of(c->r, ev, &o2);
+			if (p && lpj_is_string(p)) {
+				lp_regex *re = lp_regex_compile(lpj_string_value(p), NULL, 0, NULL);
 				if (re)
-					m = lp_regex_match(re, json_string_value(v), json_string_length(v));
+					m = lp_regex_match(re, lpj_string_value(v), lpj_string_length(v));
 				lp_regex_destroy(re);
 			}
 			if (o2)
-				json_decref(p);
+				lpj_decref(p);
 		}
 	}
 	if (o)
-		json_decref(v);
+		lpj_decref(v);
 	return c->kind == LP_EX_MATCH ? m : !m;
 }
 
@@ -319,14 +319,14 @@ lp_cond_result lp_cond_eval(const lp_cond *c, lp_event *ev, const char **why)
 		break;
 	}
 	bool ol = false, or_ = false;
-	json_t *a = NULL, *b = NULL;
+	lpj_t *a = NULL, *b = NULL;
 	lp_cond_result res;
 	if (c->kind == LP_EX_FIELD || c->kind == LP_EX_STRING || c->kind == LP_EX_NUMBER ||
 	    c->kind == LP_EX_ARRAY) {
 		a = value_of(c, ev, &ol);
 		res = truthy(a);
 		if (ol)
-			json_decref(a);
+			lpj_decref(a);
 		return res;
 	}
 	a = value_of(c->l, ev, &ol);
@@ -340,8 +340,8 @@ lp_cond_result lp_cond_eval(const lp_cond *c, lp_event *ev, const char **why)
 	default: res = compare(c, a, b, why); break;
 	}
 	if (ol)
-		json_decref(a);
+		lpj_decref(a);
 	if (or_)
-		json_decref(b);
+		lpj_decref(b);
 	return res;
 }

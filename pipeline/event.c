@@ -11,52 +11,91 @@
 #define BASE_SIZE 64
 #define PER_FIELD_SIZE 48
 
-static lp_event *alloc_event(json_t *data)
+/* A new event with its own fresh arena, entered: the caller leaves. */
+static lp_event *alloc_event(lp_arena **prev)
 {
 	lp_event *ev = lp_calloc(1, sizeof(*ev));
-	ev->data = data;
+	ev->arena = lp_arena_create();
+	lp_arena_adopt(ev->arena);
+	*prev = lpj_arena_enter(ev->arena);
 	return ev;
+}
+
+lp_arena *lp_event_enter(lp_event *ev)
+{
+	return lpj_arena_enter(ev->arena);
+}
+
+void lp_event_leave(lp_arena *prev)
+{
+	lpj_arena_leave(prev);
+}
+
+/* v itself when it lives in ev's arena, else a copy made there (v released). */
+static lpj_t *own(lp_event *ev, lpj_t *v)
+{
+	if (!v || lpj_arena_of(v) == ev->arena)
+		return v;
+	lp_arena *prev = lpj_arena_enter(ev->arena);
+	lpj_t *c = lpj_deep_copy(v);
+	lpj_arena_leave(prev);
+	lpj_decref(v);
+	return c;
 }
 
 lp_event *lp_event_create(void)
 {
-	lp_event *ev = alloc_event(json_object());
-	json_object_set_new(ev->data, "@version", json_string("1"));
+	lp_arena *prev;
+	lp_event *ev = alloc_event(&prev);
+	ev->data = lpj_object();
+	lpj_object_set_new(ev->data, "@version", lpj_string("1"));
+	lpj_arena_leave(prev);
 	ev->ts = lp_time_now();
 	ev->size = BASE_SIZE;
 	return ev;
 }
 
-lp_event *lp_event_new(json_t *obj)
+lp_event *lp_event_new(lpj_t *obj)
 {
-	if (!json_is_object(obj)) {
-		json_decref(obj);
-		obj = json_object();
+	if (!lpj_is_object(obj)) {
+		lpj_decref(obj);
+		obj = NULL;
 	}
-	lp_event *ev = alloc_event(obj);
-	json_t *v = json_object_get(obj, "@timestamp");
+	lp_event *ev = lp_calloc(1, sizeof(*ev));
+	lp_arena *a = lpj_arena_of(obj);
+	if (a && lp_arena_adopt(a)) {
+		ev->arena = lp_arena_ref(a);
+	} else {
+		ev->arena = lp_arena_create();
+		lp_arena_adopt(ev->arena);
+	}
+	lp_arena *prev = lpj_arena_enter(ev->arena);
+	obj = obj ? own(ev, obj) : lpj_object();
+	ev->data = obj;
+	lpj_t *v = lpj_object_get(obj, "@timestamp");
 	bool have_ts = false;
 	if (v) {
-		if (json_is_string(v) &&
-		    lp_time_parse_iso8601(json_string_value(v), json_string_length(v), &ev->ts) == 0) {
+		if (lpj_is_string(v) &&
+		    lp_time_parse_iso8601(lpj_string_value(v), lpj_string_length(v), &ev->ts) == 0) {
 			have_ts = true;
 		} else {
-			json_object_set(obj, "_@timestamp", v);
+			lpj_object_set(obj, "_@timestamp", v);
 			lp_event_tag(ev, "_timestampparsefailure");
 		}
-		json_object_del(obj, "@timestamp");
+		lpj_object_del(obj, "@timestamp");
 	}
 	if (!have_ts)
 		ev->ts = lp_time_now();
-	if (!json_object_get(obj, "@version"))
-		json_object_set_new(obj, "@version", json_string("1"));
-	v = json_object_get(obj, "@metadata");
+	if (!lpj_object_get(obj, "@version"))
+		lpj_object_set_new(obj, "@version", lpj_string("1"));
+	v = lpj_object_get(obj, "@metadata");
 	if (v) {
-		if (json_is_object(v) && json_object_size(v) > 0)
-			ev->meta = json_incref(v);
-		json_object_del(obj, "@metadata");
+		if (lpj_is_object(v) && lpj_object_size(v) > 0)
+			ev->meta = lpj_incref(v);
+		lpj_object_del(obj, "@metadata");
 	}
-	ev->size = BASE_SIZE + PER_FIELD_SIZE * json_object_size(obj);
+	lpj_arena_leave(prev);
+	ev->size = BASE_SIZE + PER_FIELD_SIZE * lpj_object_size(obj);
 	return ev;
 }
 
@@ -64,17 +103,22 @@ void lp_event_destroy(lp_event *ev)
 {
 	if (!ev)
 		return;
-	json_decref(ev->data);
-	json_decref(ev->meta);
-	json_decref(ev->ts_cache);
+	/* Arena values ignore these; the roots may be heap values set whole. */
+	lpj_decref(ev->data);
+	lpj_decref(ev->meta);
+	lpj_decref(ev->ts_cache);
+	lp_arena_unref(ev->arena);
 	lp_ack_release(ev->ack);
 	lp_free(ev);
 }
 
 lp_event *lp_event_clone(const lp_event *ev)
 {
-	lp_event *c = alloc_event(json_deep_copy(ev->data));
-	c->meta = ev->meta ? json_deep_copy(ev->meta) : NULL;
+	lp_arena *prev;
+	lp_event *c = alloc_event(&prev);
+	c->data = lpj_deep_copy(ev->data);
+	c->meta = ev->meta ? lpj_deep_copy(ev->meta) : NULL;
+	lpj_arena_leave(prev);
 	c->ts = ev->ts;
 	c->size = ev->size;
 	if (ev->ack) {
@@ -118,38 +162,38 @@ static bool parse_index(const char *seg, size_t n, long long *idx)
 }
 
 /* Borrowed child of parent at seg, or NULL. */
-static json_t *child(json_t *parent, const char *seg)
+static lpj_t *child(lpj_t *parent, const char *seg)
 {
-	if (json_is_object(parent))
-		return json_object_get(parent, seg);
-	if (json_is_array(parent)) {
-		size_t n = json_array_size(parent);
+	if (lpj_is_object(parent))
+		return lpj_object_get(parent, seg);
+	if (lpj_is_array(parent)) {
+		size_t n = lpj_array_size(parent);
 		long long i;
 		if (parse_index(seg, n, &i) && i >= 0 && (size_t)i < n)
-			return json_array_get(parent, (size_t)i);
+			return lpj_array_get(parent, (size_t)i);
 	}
 	return NULL;
 }
 
 /* Stores val (stolen) at seg of parent (an object or array). */
-static int put(json_t *parent, const char *seg, json_t *val)
+static int put(lpj_t *parent, const char *seg, lpj_t *val)
 {
-	if (json_is_object(parent))
-		return json_object_set_new(parent, seg, val) == 0 ? 0 : LP_EINVAL;
-	if (json_is_array(parent)) {
-		size_t n = json_array_size(parent);
+	if (lpj_is_object(parent))
+		return lpj_object_set_new(parent, seg, val) == 0 ? 0 : LP_EINVAL;
+	if (lpj_is_array(parent)) {
+		size_t n = lpj_array_size(parent);
 		long long i;
 		if (!parse_index(seg, n, &i) || i < 0 || (size_t)i > n + LP_EVENT_MAX_PAD) {
-			json_decref(val);
+			lpj_decref(val);
 			return LP_EINVAL;
 		}
 		if ((size_t)i < n)
-			return json_array_set_new(parent, (size_t)i, val) == 0 ? 0 : LP_EINVAL;
-		while (json_array_size(parent) < (size_t)i)
-			json_array_append_new(parent, json_null());
-		return json_array_append_new(parent, val) == 0 ? 0 : LP_EINVAL;
+			return lpj_array_set_new(parent, (size_t)i, val) == 0 ? 0 : LP_EINVAL;
+		while (lpj_array_size(parent) < (size_t)i)
+			lpj_array_append_new(parent, lpj_null());
+		return lpj_array_append_new(parent, val) == 0 ? 0 : LP_EINVAL;
 	}
-	json_decref(val);
+	lpj_decref(val);
 	return LP_EINVAL;
 }
 
@@ -200,14 +244,16 @@ static const char *ts_string(lp_event *ev)
 	if (!ev->ts_cache) {
 		char tmp[48];
 		size_t n = format_time(ev->ts, tmp);
-		ev->ts_cache = json_stringn_nocheck(tmp, n);
+		lp_arena *prev = lpj_arena_enter(ev->arena);
+		ev->ts_cache = lpj_stringn_nocheck(tmp, n);
+		lpj_arena_leave(prev);
 	}
-	return json_string_value(ev->ts_cache);
+	return lpj_string_value(ev->ts_cache);
 }
 
-json_t *lp_event_get(lp_event *ev, const lp_fieldref *ref)
+lpj_t *lp_event_get(lp_event *ev, const lp_fieldref *ref)
 {
-	json_t *cur;
+	lpj_t *cur;
 	switch (ref->root) {
 	case LP_FIELD_TIMESTAMP:
 		ts_string(ev);
@@ -227,48 +273,51 @@ json_t *lp_event_get(lp_event *ev, const lp_fieldref *ref)
 
 const char *lp_event_get_str(lp_event *ev, const lp_fieldref *ref)
 {
-	json_t *v = lp_event_get(ev, ref);
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	lpj_t *v = lp_event_get(ev, ref);
+	return lpj_is_string(v) ? lpj_string_value(v) : NULL;
 }
 
-int lp_event_set(lp_event *ev, const lp_fieldref *ref, json_t *val)
+static int set_entered(lp_event *ev, const lp_fieldref *ref, lpj_t *val)
 {
-	json_t *cur;
+	lpj_t *cur;
 	int rc = LP_EINVAL;
 	if (!val)
 		return LP_EINVAL;
 	switch (ref->root) {
 	case LP_FIELD_TIMESTAMP: {
 		lp_time t;
-		if (json_is_string(val) &&
-		    lp_time_parse_iso8601(json_string_value(val), json_string_length(val), &t) == 0) {
+		if (lpj_is_string(val) &&
+		    lp_time_parse_iso8601(lpj_string_value(val), lpj_string_length(val), &t) == 0) {
 			lp_event_set_time(ev, t);
 			rc = 0;
 		}
-		json_decref(val);
+		lpj_decref(val);
 		return rc;
 	}
 	case LP_FIELD_META:
 		if (ref->n == 0) {
-			if (!json_is_object(val))
+			if (!lpj_is_object(val))
 				goto fail;
-			json_decref(ev->meta);
-			ev->meta = val;
+			lpj_decref(ev->meta);
+			ev->meta = own(ev, val);
 			return 0;
 		}
-		if (!ev->meta)
-			ev->meta = json_object();
+		if (!ev->meta) {
+			lp_arena *prev = lpj_arena_enter(ev->arena);
+			ev->meta = lpj_object();
+			lpj_arena_leave(prev);
+		}
 		cur = ev->meta;
 		break;
 	case LP_FIELD_DATA:
 	default:
 		if (ref->n == 0) {
-			if (!json_is_object(val))
+			if (!lpj_is_object(val))
 				goto fail;
-			json_object_del(val, "@timestamp");
-			json_object_del(val, "@metadata");
-			json_decref(ev->data);
-			ev->data = val;
+			lpj_object_del(val, "@timestamp");
+			lpj_object_del(val, "@metadata");
+			lpj_decref(ev->data);
+			ev->data = own(ev, val);
 			return 0;
 		}
 		/* The time is not a container, and data never holds it. */
@@ -278,35 +327,43 @@ int lp_event_set(lp_event *ev, const lp_fieldref *ref, json_t *val)
 		break;
 	}
 	for (size_t i = 0; i + 1 < ref->n; i++) {
-		json_t *next = child(cur, ref->seg[i]);
-		if (!next || json_is_null(next)) {
-			next = json_object();
-			if (put(cur, ref->seg[i], json_incref(next)) != 0) {
-				json_decref(next);
+		lpj_t *next = child(cur, ref->seg[i]);
+		if (!next || lpj_is_null(next)) {
+			next = lpj_object();
+			if (put(cur, ref->seg[i], lpj_incref(next)) != 0) {
+				lpj_decref(next);
 				goto fail;
 			}
-			json_decref(next);
-		} else if (!json_is_object(next) && !json_is_array(next)) {
+			lpj_decref(next);
+		} else if (!lpj_is_object(next) && !lpj_is_array(next)) {
 			goto fail;
 		}
 		cur = next;
 	}
 	return put(cur, ref->seg[ref->n - 1], val);
 fail:
-	json_decref(val);
+	lpj_decref(val);
 	return LP_EINVAL;
+}
+
+int lp_event_set(lp_event *ev, const lp_fieldref *ref, lpj_t *val)
+{
+	lp_arena *prev = lpj_arena_enter(ev->arena);
+	int rc = set_entered(ev, ref, val);
+	lpj_arena_leave(prev);
+	return rc;
 }
 
 bool lp_event_remove(lp_event *ev, const lp_fieldref *ref)
 {
-	json_t *cur;
+	lpj_t *cur;
 	switch (ref->root) {
 	case LP_FIELD_TIMESTAMP:
 		return false;
 	case LP_FIELD_META:
 		if (ref->n == 0) {
 			bool had = ev->meta != NULL;
-			json_decref(ev->meta);
+			lpj_decref(ev->meta);
 			ev->meta = NULL;
 			return had;
 		}
@@ -324,53 +381,60 @@ bool lp_event_remove(lp_event *ev, const lp_fieldref *ref)
 	if (!cur)
 		return false;
 	const char *last = ref->seg[ref->n - 1];
-	if (json_is_object(cur))
-		return json_object_del(cur, last) == 0;
-	if (json_is_array(cur)) {
-		size_t n = json_array_size(cur);
+	if (lpj_is_object(cur))
+		return lpj_object_del(cur, last) == 0;
+	if (lpj_is_array(cur)) {
+		size_t n = lpj_array_size(cur);
 		long long i;
 		if (parse_index(last, n, &i) && i >= 0 && (size_t)i < n)
-			return json_array_remove(cur, (size_t)i) == 0;
+			return lpj_array_remove(cur, (size_t)i) == 0;
 	}
 	return false;
 }
 
-static bool tag_equals(const json_t *v, const char *tag)
+static bool tag_equals(const lpj_t *v, const char *tag)
 {
-	return json_is_string(v) && strcmp(json_string_value(v), tag) == 0;
+	return lpj_is_string(v) && strcmp(lpj_string_value(v), tag) == 0;
+}
+
+static void tag_entered(lp_event *ev, const char *tag)
+{
+	lpj_t *tags = lpj_object_get(ev->data, "tags");
+	if (lpj_is_array(tags)) {
+		size_t n = lpj_array_size(tags);
+		for (size_t i = 0; i < n; i++)
+			if (tag_equals(lpj_array_get(tags, i), tag))
+				return;
+		lpj_array_append_new(tags, lpj_string(tag));
+		return;
+	}
+	lpj_t *arr = lpj_array();
+	if (lpj_is_object(tags)) {
+		/* A hash cannot hold tags: keep it aside, as Logstash does. */
+		lpj_object_set(ev->data, "_tags", tags);
+		lpj_array_append_new(arr, lpj_string("_tagsparsefailure"));
+	} else if (tags && !lpj_is_null(tags)) {
+		lpj_array_append(arr, tags);
+	}
+	if (!(lpj_array_size(arr) == 1 && tag_equals(lpj_array_get(arr, 0), tag)))
+		lpj_array_append_new(arr, lpj_string(tag));
+	lpj_object_set_new(ev->data, "tags", arr);
 }
 
 void lp_event_tag(lp_event *ev, const char *tag)
 {
-	json_t *tags = json_object_get(ev->data, "tags");
-	if (json_is_array(tags)) {
-		size_t n = json_array_size(tags);
-		for (size_t i = 0; i < n; i++)
-			if (tag_equals(json_array_get(tags, i), tag))
-				return;
-		json_array_append_new(tags, json_string(tag));
-		return;
-	}
-	json_t *arr = json_array();
-	if (json_is_object(tags)) {
-		/* A hash cannot hold tags: keep it aside, as Logstash does. */
-		json_object_set(ev->data, "_tags", tags);
-		json_array_append_new(arr, json_string("_tagsparsefailure"));
-	} else if (tags && !json_is_null(tags)) {
-		json_array_append(arr, tags);
-	}
-	if (!(json_array_size(arr) == 1 && tag_equals(json_array_get(arr, 0), tag)))
-		json_array_append_new(arr, json_string(tag));
-	json_object_set_new(ev->data, "tags", arr);
+	lp_arena *prev = lpj_arena_enter(ev->arena);
+	tag_entered(ev, tag);
+	lpj_arena_leave(prev);
 }
 
 bool lp_event_has_tag(const lp_event *ev, const char *tag)
 {
-	json_t *tags = json_object_get(ev->data, "tags");
-	if (json_is_array(tags)) {
-		size_t n = json_array_size(tags);
+	lpj_t *tags = lpj_object_get(ev->data, "tags");
+	if (lpj_is_array(tags)) {
+		size_t n = lpj_array_size(tags);
 		for (size_t i = 0; i < n; i++)
-			if (tag_equals(json_array_get(tags, i), tag))
+			if (tag_equals(lpj_array_get(tags, i), tag))
 				return true;
 		return false;
 	}
@@ -379,20 +443,20 @@ bool lp_event_has_tag(const lp_event *ev, const char *tag)
 
 void lp_event_untag(lp_event *ev, const char *tag)
 {
-	json_t *tags = json_object_get(ev->data, "tags");
-	if (json_is_array(tags)) {
-		for (size_t i = json_array_size(tags); i-- > 0;)
-			if (tag_equals(json_array_get(tags, i), tag))
-				json_array_remove(tags, i);
+	lpj_t *tags = lpj_object_get(ev->data, "tags");
+	if (lpj_is_array(tags)) {
+		for (size_t i = lpj_array_size(tags); i-- > 0;)
+			if (tag_equals(lpj_array_get(tags, i), tag))
+				lpj_array_remove(tags, i);
 	} else if (tag_equals(tags, tag)) {
-		json_object_set_new(ev->data, "tags", json_array());
+		lpj_object_set_new(ev->data, "tags", lpj_array());
 	}
 }
 
 void lp_event_set_time(lp_event *ev, lp_time t)
 {
 	ev->ts = t;
-	json_decref(ev->ts_cache);
+	lpj_decref(ev->ts_cache);
 	ev->ts_cache = NULL;
 }
 
@@ -405,21 +469,21 @@ void lp_event_write_json(lp_event *ev, lp_buf *out, bool with_meta)
 	lp_buf_add(out, tmp, n);
 	lp_buf_addc(out, '"');
 	lp_jsonw_members(out, ev->data, true);
-	if (with_meta && ev->meta && json_object_size(ev->meta) > 0) {
+	if (with_meta && ev->meta && lpj_object_size(ev->meta) > 0) {
 		lp_buf_add(out, ",\"@metadata\":", 13);
 		lp_jsonw_value(out, ev->meta);
 	}
 	lp_buf_addc(out, '}');
 }
 
-json_t *lp_event_to_json(lp_event *ev, bool with_meta)
+lpj_t *lp_event_to_json(lp_event *ev, bool with_meta)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "@timestamp", json_string(ts_string(ev)));
-	json_t *copy = json_deep_copy(ev->data);
-	json_object_update(o, copy);
-	json_decref(copy);
-	if (with_meta && ev->meta && json_object_size(ev->meta) > 0)
-		json_object_set_new(o, "@metadata", json_deep_copy(ev->meta));
+	lpj_t *o = lpj_object();
+	lpj_object_set_new(o, "@timestamp", lpj_string(ts_string(ev)));
+	lpj_t *copy = lpj_deep_copy(ev->data);
+	lpj_object_update(o, copy);
+	lpj_decref(copy);
+	if (with_meta && ev->meta && lpj_object_size(ev->meta) > 0)
+		lpj_object_set_new(o, "@metadata", lpj_deep_copy(ev->meta));
 	return o;
 }

@@ -1,7 +1,7 @@
 /* event: one log event. A thin layer over jansson (DESIGN.md §6):
  * data holds the fields (never "@timestamp"), meta holds [@metadata] (never
  * serialised by outputs), ts is the event time. Access follows jansson's rule:
- * get returns a borrowed reference, set steals. No json_t subtree is shared
+ * get returns a borrowed reference, set steals. No lpj_t subtree is shared
  * between two events. An event belongs to one thread at a time. */
 #ifndef LP_PIPELINE_EVENT_H
 #define LP_PIPELINE_EVENT_H
@@ -11,13 +11,14 @@
 #include "pipeline/fieldref.h"
 #include "pipeline/timestamp.h"
 
-#include <jansson.h>
+#include "pipeline/json.h"
 #include <stdbool.h>
 
 typedef struct lp_event {
-	json_t *data;     /* object */
-	json_t *meta;     /* object or NULL when empty */
-	json_t *ts_cache; /* string rendering of ts, made on demand */
+	lpj_t *data;     /* object */
+	lpj_t *meta;     /* object or NULL when empty */
+	lpj_t *ts_cache; /* string rendering of ts, made on demand */
+	lp_arena *arena;  /* where the event's values live */
 	lp_time ts;
 	lp_ack *ack;      /* may be NULL */
 	size_t size;      /* approximate bytes, for queue accounting: a rough
@@ -27,21 +28,28 @@ typedef struct lp_event {
 
 /* A new event with no fields but "@version": "1", time now. */
 lp_event *lp_event_create(void);
-/* Ownership: steals obj (an object). Takes "@timestamp" out of it: a valid
+/* Ownership: steals obj (an object). When obj lives in an arena that no
+ * event has adopted yet, the event adopts that arena (holding its own
+ * reference; the creator keeps its reference and must make no more values
+ * there); otherwise obj is copied into a new arena. Takes "@timestamp" out of it: a valid
  * ISO8601 string becomes ts; anything else moves to "_@timestamp" and the
  * event is tagged "_timestampparsefailure" (ts = now). Adds "@version": "1"
  * when absent. "@metadata" moves to meta. */
-lp_event *lp_event_new(json_t *obj);
+lp_event *lp_event_new(lpj_t *obj);
 /* Accepts NULL. Releases the event's ack reference. */
 void lp_event_destroy(lp_event *ev);
 /* Deep copy; the copy holds its own reference to the same ack group. */
 lp_event *lp_event_clone(const lp_event *ev);
+/* Makes ev's arena the thread's current one (json.h) and returns the
+ * previous one, for lp_event_leave. */
+lp_arena *lp_event_enter(lp_event *ev);
+void lp_event_leave(lp_arena *prev);
 /* Attaches ev to ack group a (retains it); ev must not have one yet. */
 void lp_event_set_ack(lp_event *ev, lp_ack *a);
 
 /* Borrowed value at ref, or NULL when missing. For @timestamp returns a string
  * owned by the event, valid until the event's time changes. */
-json_t *lp_event_get(lp_event *ev, const lp_fieldref *ref);
+lpj_t *lp_event_get(lp_event *ev, const lp_fieldref *ref);
 /* String value at ref, or NULL when missing or not a string. Borrowed. */
 const char *lp_event_get_str(lp_event *ev, const lp_fieldref *ref);
 /* How far past the end of an array lp_event_set pads with nulls. */
@@ -55,7 +63,7 @@ const char *lp_event_get_str(lp_event *ev, const lp_fieldref *ref);
  * LP_EINVAL when a parent exists and is not an object/array, an array index
  * is not an integer or out of those bounds, the path is below [@timestamp],
  * or @timestamp is not a valid time. */
-int lp_event_set(lp_event *ev, const lp_fieldref *ref, json_t *val);
+int lp_event_set(lp_event *ev, const lp_fieldref *ref, lpj_t *val);
 /* Removes ref; returns true when something was removed. */
 bool lp_event_remove(lp_event *ev, const lp_fieldref *ref);
 
@@ -76,6 +84,6 @@ void lp_event_set_time(lp_event *ev, lp_time t);
 void lp_event_write_json(lp_event *ev, lp_buf *out, bool with_meta);
 /* A new object with the fields plus "@timestamp" (and "@metadata" when
  * with_meta). Ownership: caller owns the result. */
-json_t *lp_event_to_json(lp_event *ev, bool with_meta);
+lpj_t *lp_event_to_json(lp_event *ev, bool with_meta);
 
 #endif

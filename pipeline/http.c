@@ -329,8 +329,8 @@ void lp_http_opts_tls_from_args(lp_http_opts *o, lp_args *a)
 	bool full = !mode || strcmp(mode, "none") != 0;
 	o->verify_peer = full;
 	o->verify_host = full;
-	const json_t *cas = lp_args_get(a, "ssl_certificate_authorities");
-	size_t n_cas = json_is_array(cas) ? json_array_size(cas) : 0;
+	const lpj_t *cas = lp_args_get(a, "ssl_certificate_authorities");
+	size_t n_cas = lpj_is_array(cas) ? lpj_array_size(cas) : 0;
 	if (n_cas > 1)
 		lp_args_error_item(a, "ssl_certificate_authorities", 1,
 				   "logpipe takes one certificate authorities file; "

@@ -22,12 +22,15 @@ typedef struct parser {
 	size_t cap;
 	size_t *pos;
 	bool failed;
+	bool no_nul;                       /* reject \u0000 in strings */
+	const unsigned char *tok;          /* start of the token at fault, when not the failure point */
+	size_t *tokpos;
 } parser;
 
-static json_t *fail_at(parser *ps, const unsigned char *at, const char *fmt, ...)
+static lpj_t *fail_at(parser *ps, const unsigned char *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static json_t *fail_at(parser *ps, const unsigned char *at, const char *fmt, ...)
+static lpj_t *fail_at(parser *ps, const unsigned char *at, const char *fmt, ...)
 {
 	if (!ps->failed) {
 		ps->failed = true;
@@ -39,9 +42,14 @@ static json_t *fail_at(parser *ps, const unsigned char *at, const char *fmt, ...
 		}
 		if (ps->pos)
 			*ps->pos = (size_t)(at - ps->start);
+		if (ps->tokpos)
+			*ps->tokpos = (size_t)((ps->tok ? ps->tok : at) - ps->start);
 	}
 	return NULL;
 }
+
+/* A failure inside the string whose opening quote is just before ps->p. */
+#define FAIL_IN_STRING(ps, ...) ((ps)->tok = (ps)->p - 1, fail_at((ps), __VA_ARGS__))
 
 static void skip_ws(parser *ps)
 {
@@ -125,6 +133,25 @@ static void put_utf8(lp_buf *b, uint32_t cp)
 	lp_buf_add(b, u, n);
 }
 
+/* The first byte at or after q that is '"', '\\', a control character or
+ * not ASCII (or end), eight bytes at a time. */
+static const unsigned char *plain_run(const unsigned char *q, const unsigned char *end)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	while (end - q >= 8) {
+		uint64_t w;
+		memcpy(&w, q, 8);
+		uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+		uint64_t special = ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash) | (w - ones * 0x20) | w;
+		if (special & highs)
+			break;
+		q += 8;
+	}
+	while (q < end && *q != '"' && *q != '\\' && *q >= 0x20 && *q < 0x80)
+		q++;
+	return q;
+}
+
 /* Parses a string (ps->p at the opening quote). On success *out and *len point
  * either into the input (no escapes) or into ps->scratch, and *has_nul tells
  * whether it contains a NUL. Returns false on error. */
@@ -134,6 +161,9 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 	*has_nul = false;
 	/* fast path: no escapes */
 	while (q < end) {
+		q = plain_run(q, end);
+		if (q >= end)
+			break;
 		unsigned c = *q;
 		if (c == '"') {
 			*out = (const char *)ps->p;
@@ -144,13 +174,13 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 		if (c == '\\')
 			break;
 		if (c < 0x20) {
-			fail_at(ps, q, "control character 0x%x in a string", c);
+			FAIL_IN_STRING(ps, q, "control character 0x%x in a string", c);
 			return false;
 		}
 		if (c >= 0x80) {
 			size_t n = utf8_seq(q, end);
 			if (!n) {
-				fail_at(ps, q, "invalid UTF-8 in a string");
+				FAIL_IN_STRING(ps, q, "invalid UTF-8 in a string");
 				return false;
 			}
 			q += n;
@@ -159,7 +189,7 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 		}
 	}
 	if (q >= end) {
-		fail_at(ps, q, "unterminated string");
+		FAIL_IN_STRING(ps, q, "unterminated string");
 		return false;
 	}
 	/* slow path: unescape into scratch */
@@ -175,13 +205,13 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 			return true;
 		}
 		if (c < 0x20) {
-			fail_at(ps, q, "control character 0x%x in a string", c);
+			FAIL_IN_STRING(ps, q, "control character 0x%x in a string", c);
 			return false;
 		}
 		if (c >= 0x80) {
 			size_t n = utf8_seq(q, end);
 			if (!n) {
-				fail_at(ps, q, "invalid UTF-8 in a string");
+				FAIL_IN_STRING(ps, q, "invalid UTF-8 in a string");
 				return false;
 			}
 			lp_buf_add(b, q, n);
@@ -189,15 +219,13 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 			continue;
 		}
 		if (c != '\\') {
-			const unsigned char *r = q;
-			while (r < end && *r != '"' && *r != '\\' && *r >= 0x20 && *r < 0x80)
-				r++;
+			const unsigned char *r = plain_run(q, end);
 			lp_buf_add(b, q, (size_t)(r - q));
 			q = r;
 			continue;
 		}
 		if (end - q < 2) {
-			fail_at(ps, q, "unterminated string");
+			FAIL_IN_STRING(ps, q, "unterminated string");
 			return false;
 		}
 		unsigned e = q[1];
@@ -214,7 +242,7 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 		case 'u': {
 			int v = end - q >= 4 ? hex4(q) : -1;
 			if (v < 0) {
-				fail_at(ps, q - 2, "invalid unicode escape");
+				FAIL_IN_STRING(ps, q - 2, "invalid unicode escape");
 				return false;
 			}
 			q += 4;
@@ -222,30 +250,35 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 			if (cp >= 0xd800 && cp <= 0xdbff) {
 				int lo = end - q >= 6 && q[0] == '\\' && q[1] == 'u' ? hex4(q + 2) : -1;
 				if (lo < 0xdc00 || lo > 0xdfff) {
-					fail_at(ps, q - 6, "invalid Unicode escape (lone high surrogate)");
+					FAIL_IN_STRING(ps, q - 6, "invalid Unicode escape (lone high surrogate)");
 					return false;
 				}
 				q += 6;
 				cp = 0x10000 + ((cp - 0xd800) << 10) + ((uint32_t)lo - 0xdc00);
 			} else if (cp >= 0xdc00 && cp <= 0xdfff) {
-				fail_at(ps, q - 6, "invalid Unicode escape (lone low surrogate)");
+				FAIL_IN_STRING(ps, q - 6, "invalid Unicode escape (lone low surrogate)");
 				return false;
 			}
-			if (cp == 0)
+			if (cp == 0) {
+				if (ps->no_nul) {
+					FAIL_IN_STRING(ps, q - 6, "\\u0000 is not allowed in a string");
+					return false;
+				}
 				*has_nul = true;
+			}
 			put_utf8(b, cp);
 			break;
 		}
 		default:
-			fail_at(ps, q - 2, "invalid escape '\\%c'", e >= 0x20 && e < 0x7f ? (char)e : '?');
+			FAIL_IN_STRING(ps, q - 2, "invalid escape '\\%c'", e >= 0x20 && e < 0x7f ? (char)e : '?');
 			return false;
 		}
 	}
-	fail_at(ps, q, "unterminated string");
+	FAIL_IN_STRING(ps, q, "unterminated string");
 	return false;
 }
 
-static json_t *parse_number(parser *ps)
+static lpj_t *parse_number(parser *ps)
 {
 	const unsigned char *s = ps->p, *q = s, *end = ps->end;
 	bool real = false;
@@ -280,17 +313,26 @@ static json_t *parse_number(parser *ps)
 			q++;
 	}
 	size_t n = (size_t)(q - s);
+	if (!real && n <= 18) {
+		/* fits without overflow: no conversion call */
+		const unsigned char *d = s + (*s == '-');
+		long long ll = 0;
+		for (; d < q; d++)
+			ll = ll * 10 + (*d - '0');
+		ps->p = q;
+		return lpj_integer(*s == '-' ? -ll : ll);
+	}
 	char small[64], *tmp = n < sizeof(small) ? small : lp_malloc(n + 1);
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
-	json_t *v;
+	lpj_t *v;
 	errno = 0;
 	if (!real) {
 		long long ll = strtoll(tmp, NULL, 10);
-		v = errno == ERANGE ? fail_at(ps, s, "integer out of range") : json_integer(ll);
+		v = errno == ERANGE ? fail_at(ps, s, "integer out of range") : lpj_integer(ll);
 	} else {
 		double d = strtod(tmp, NULL);
-		v = isinf(d) ? fail_at(ps, s, "real number overflow") : json_real(d);
+		v = isinf(d) ? fail_at(ps, s, "real number overflow") : lpj_real(d);
 	}
 	if (tmp != small)
 		lp_free(tmp);
@@ -298,12 +340,12 @@ static json_t *parse_number(parser *ps)
 	return v;
 }
 
-static json_t *parse_value(parser *ps);
+static lpj_t *parse_value(parser *ps);
 
-static json_t *parse_object(parser *ps)
+static lpj_t *parse_object(parser *ps)
 {
 	ps->p++;
-	json_t *obj = json_object();
+	lpj_t *obj = lpj_object();
 	skip_ws(ps);
 	if (ps->p < ps->end && *ps->p == '}') {
 		ps->p++;
@@ -325,10 +367,15 @@ static json_t *parse_object(parser *ps)
 			fail_at(ps, kat, "NUL byte in object key not supported");
 			goto fail;
 		}
-		/* the key may live in scratch, which the value can overwrite */
-		char kbuf[128], *key = klen < sizeof(kbuf) ? kbuf : lp_malloc(klen + 1);
-		memcpy(key, k, klen);
-		key[klen] = '\0';
+		/* A key unescaped into scratch is copied out: the value may
+		 * overwrite scratch. A key in the input is used where it is. */
+		char kbuf[128], *key = NULL;
+		if ((const unsigned char *)k < ps->start || (const unsigned char *)k >= ps->end) {
+			key = klen < sizeof(kbuf) ? kbuf : lp_malloc(klen + 1);
+			memcpy(key, k, klen);
+			key[klen] = '\0';
+			k = key;
+		}
 		skip_ws(ps);
 		if (ps->p >= ps->end || *ps->p != ':') {
 			if (key != kbuf)
@@ -337,13 +384,13 @@ static json_t *parse_object(parser *ps)
 			goto fail;
 		}
 		ps->p++;
-		json_t *v = parse_value(ps);
+		lpj_t *v = parse_value(ps);
 		if (!v) {
 			if (key != kbuf)
 				lp_free(key);
 			goto fail;
 		}
-		json_object_setn_new_nocheck(obj, key, klen, v);
+		lpj_object_setn_new_nocheck(obj, k, klen, v);
 		if (key != kbuf)
 			lp_free(key);
 		skip_ws(ps);
@@ -359,24 +406,24 @@ static json_t *parse_object(parser *ps)
 		goto fail;
 	}
 fail:
-	json_decref(obj);
+	lpj_decref(obj);
 	return NULL;
 }
 
-static json_t *parse_array(parser *ps)
+static lpj_t *parse_array(parser *ps)
 {
 	ps->p++;
-	json_t *arr = json_array();
+	lpj_t *arr = lpj_array();
 	skip_ws(ps);
 	if (ps->p < ps->end && *ps->p == ']') {
 		ps->p++;
 		return arr;
 	}
 	for (;;) {
-		json_t *v = parse_value(ps);
+		lpj_t *v = parse_value(ps);
 		if (!v)
 			goto fail;
-		json_array_append_new(arr, v);
+		lpj_array_append_new(arr, v);
 		skip_ws(ps);
 		if (ps->p < ps->end && *ps->p == ',') {
 			ps->p++;
@@ -390,7 +437,7 @@ static json_t *parse_array(parser *ps)
 		goto fail;
 	}
 fail:
-	json_decref(arr);
+	lpj_decref(arr);
 	return NULL;
 }
 
@@ -403,20 +450,20 @@ static bool literal(parser *ps, const char *word, size_t n)
 	return false;
 }
 
-static json_t *parse_value_at(parser *ps);
+static lpj_t *parse_value_at(parser *ps);
 
 /* Every value counts towards the depth limit, as in jansson. */
-static json_t *parse_value(parser *ps)
+static lpj_t *parse_value(parser *ps)
 {
 	skip_ws(ps);
 	if (++ps->depth > MAX_DEPTH)
 		return fail_at(ps, ps->p, "maximum parsing depth reached");
-	json_t *v = parse_value_at(ps);
+	lpj_t *v = parse_value_at(ps);
 	ps->depth--;
 	return v;
 }
 
-static json_t *parse_value_at(parser *ps)
+static lpj_t *parse_value_at(parser *ps)
 {
 	if (ps->p >= ps->end)
 		return fail_at(ps, ps->p, "unexpected end of input");
@@ -431,19 +478,22 @@ static json_t *parse_value_at(parser *ps)
 		bool nul;
 		if (!parse_string(ps, &s, &len, &nul))
 			return NULL;
-		return json_stringn_nocheck(s, len);
+		/* Not unescaped into scratch: the text is JSON-ready as it is. */
+		if ((const unsigned char *)s >= ps->start && (const unsigned char *)s < ps->end)
+			return lpj_stringn_plain(s, len);
+		return lpj_stringn_nocheck(s, len);
 	}
 	case 't':
 		if (literal(ps, "true", 4))
-			return json_true();
+			return lpj_true();
 		break;
 	case 'f':
 		if (literal(ps, "false", 5))
-			return json_false();
+			return lpj_false();
 		break;
 	case 'n':
 		if (literal(ps, "null", 4))
-			return json_null();
+			return lpj_null();
 		break;
 	default:
 		if (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9'))
@@ -452,7 +502,7 @@ static json_t *parse_value_at(parser *ps)
 	return fail_at(ps, ps->p, "unexpected character");
 }
 
-json_t *lp_json_load(const char *s, size_t len, char *err, size_t cap, size_t *pos)
+lpj_t *lp_json_load(const char *s, size_t len, char *err, size_t cap, size_t *pos)
 {
 	parser ps;
 	memset(&ps, 0, sizeof(ps));
@@ -464,12 +514,44 @@ json_t *lp_json_load(const char *s, size_t len, char *err, size_t cap, size_t *p
 	if (cap)
 		err[0] = '\0';
 	lp_buf_init(&ps.scratch);
-	json_t *v = parse_value(&ps);
+	lpj_t *v = parse_value(&ps);
 	if (v) {
 		skip_ws(&ps);
 		if (ps.p != ps.end) {
-			json_decref(v);
+			lpj_decref(v);
 			v = fail_at(&ps, ps.p, "end of input expected");
+		}
+	}
+	lp_buf_fini(&ps.scratch);
+	return v;
+}
+
+lpj_t *lp_json_load_ex(const char *s, size_t len, unsigned opts, char *err, size_t cap,
+		       lp_json_load_at *at)
+{
+	parser ps;
+	memset(&ps, 0, sizeof(ps));
+	ps.start = ps.p = (const unsigned char *)s;
+	ps.end = ps.p + len;
+	ps.err = err;
+	ps.cap = cap;
+	ps.pos = &at->pos;
+	ps.tokpos = &at->token;
+	ps.no_nul = opts & LP_JSON_LOAD_NO_NUL;
+	at->used = at->pos = at->token = 0;
+	if (cap)
+		err[0] = '\0';
+	lp_buf_init(&ps.scratch);
+	lpj_t *v = parse_value(&ps);
+	if (v) {
+		at->used = (size_t)(ps.p - ps.start);
+		if (!(opts & LP_JSON_LOAD_PREFIX)) {
+			skip_ws(&ps);
+			if (ps.p != ps.end) {
+				lpj_decref(v);
+				v = fail_at(&ps, ps.p, "end of input expected");
+			}
+			at->used = len;
 		}
 	}
 	lp_buf_fini(&ps.scratch);

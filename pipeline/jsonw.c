@@ -248,7 +248,7 @@ void lp_jsonw_real(lp_buf *out, double v)
 		lp_buf_add(out, ".0", 2);
 }
 
-static void write_int(lp_buf *out, json_int_t v)
+static void write_int(lp_buf *out, lpj_int_t v)
 {
 	char tmp[24];
 	char *e = tmp + sizeof(tmp), *p = e;
@@ -262,62 +262,73 @@ static void write_int(lp_buf *out, json_int_t v)
 	put_n(out, p, (size_t)(e - p));
 }
 
-static void write_value(lp_buf *out, const json_t *v);
+static void write_value(lp_buf *out, const lpj_t *v);
 
-static bool write_members(lp_buf *out, const json_t *obj, bool comma)
+static bool write_members(lp_buf *out, const lpj_t *obj, bool comma)
 {
-	json_t *o = (json_t *)obj;
-	for (void *it = json_object_iter(o); it; it = json_object_iter_next(o, it)) {
+	lpj_t *o = (lpj_t *)obj;
+	for (void *it = lpj_object_iter(o); it; it = lpj_object_iter_next(o, it)) {
 		if (comma)
 			put1(out, ',');
 		comma = true;
-		lp_jsonw_string(out, json_object_iter_key(it), json_object_iter_key_len(it));
+		lp_jsonw_string(out, lpj_object_iter_key(it), lpj_object_iter_key_len(it));
 		put1(out, ':');
-		write_value(out, json_object_iter_value(it));
+		write_value(out, lpj_object_iter_value(it));
 	}
 	return comma;
 }
 
-static void write_value(lp_buf *out, const json_t *v)
+static void write_value(lp_buf *out, const lpj_t *v)
 {
 	if (!v) {
 		put_n(out, "null", 4);
 		return;
 	}
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: {
+	switch (lpj_typeof(v)) {
+	case LPJ_OBJECT: {
 		put1(out, '{');
 		write_members(out, v, false);
 		put1(out, '}');
 		break;
 	}
-	case JSON_ARRAY: {
-		size_t n = json_array_size(v);
+	case LPJ_ARRAY: {
+		size_t n = lpj_array_size(v);
 		put1(out, '[');
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				put1(out, ',');
-			write_value(out, json_array_get(v, i));
+			write_value(out, lpj_array_get(v, i));
 		}
 		put1(out, ']');
 		break;
 	}
-	case JSON_STRING:
-		lp_jsonw_string(out, json_string_value(v), json_string_length(v));
+	case LPJ_STRING:
+		if (lpj_string_is_plain(v)) {
+			size_t n = lpj_string_length(v);
+			lp_buf_reserve(out, n + 2);
+			char *d = out->data + out->len;
+			d[0] = '"';
+			memcpy(d + 1, lpj_string_value(v), n);
+			d[n + 1] = '"';
+			out->len += n + 2;
+			out->data[out->len] = '\0';
+		} else {
+			lp_jsonw_string(out, lpj_string_value(v), lpj_string_length(v));
+		}
 		break;
-	case JSON_INTEGER:
-		write_int(out, json_integer_value(v));
+	case LPJ_INTEGER:
+		write_int(out, lpj_integer_value(v));
 		break;
-	case JSON_REAL:
-		lp_jsonw_real(out, json_real_value(v));
+	case LPJ_REAL:
+		lp_jsonw_real(out, lpj_real_value(v));
 		break;
-	case JSON_TRUE:
+	case LPJ_TRUE:
 		put_n(out, "true", 4);
 		break;
-	case JSON_FALSE:
+	case LPJ_FALSE:
 		put_n(out, "false", 5);
 		break;
-	case JSON_NULL:
+	case LPJ_NULL:
 	default:
 		put_n(out, "null", 4);
 		break;
@@ -331,20 +342,20 @@ static void terminate(lp_buf *out)
 		out->data[out->len] = '\0';
 }
 
-bool lp_jsonw_members(lp_buf *out, const json_t *obj, bool comma)
+bool lp_jsonw_members(lp_buf *out, const lpj_t *obj, bool comma)
 {
 	comma = write_members(out, obj, comma);
 	terminate(out);
 	return comma;
 }
 
-void lp_jsonw_value(lp_buf *out, const json_t *v)
+void lp_jsonw_value(lp_buf *out, const lpj_t *v)
 {
 	write_value(out, v);
 	terminate(out);
 }
 
-void lp_jsonw_int(lp_buf *out, json_int_t v)
+void lp_jsonw_int(lp_buf *out, lpj_int_t v)
 {
 	write_int(out, v);
 	terminate(out);

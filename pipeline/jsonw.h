@@ -6,21 +6,21 @@
 
 #include "pipeline/buf.h"
 
-#include <jansson.h>
+#include "pipeline/json.h"
 #include <stddef.h>
 
 #include <stdbool.h>
 
 /* Writes v (NULL writes null). Objects keep their insertion order. */
-void lp_jsonw_value(lp_buf *out, const json_t *v);
+void lp_jsonw_value(lp_buf *out, const lpj_t *v);
 /* Writes the members of object obj as "k":v pairs without the braces, each
  * preceded by ',' unless it is the first and comma is false. Returns true when
  * a following member needs a ',' (comma was true or something was written). */
-bool lp_jsonw_members(lp_buf *out, const json_t *obj, bool comma);
+bool lp_jsonw_members(lp_buf *out, const lpj_t *obj, bool comma);
 /* Writes s (len bytes) as a quoted JSON string. */
 void lp_jsonw_string(lp_buf *out, const char *s, size_t len);
 /* Writes an integer in decimal. */
-void lp_jsonw_int(lp_buf *out, json_int_t v);
+void lp_jsonw_int(lp_buf *out, lpj_int_t v);
 /* Writes a real as JSON (always with a '.' or exponent, like Logstash's 1.0). */
 void lp_jsonw_real(lp_buf *out, double d);
 

@@ -1,5 +1,5 @@
 /* mem: allocation helpers. Out of memory aborts the process, so callers never
- * check for NULL (DESIGN.md §7). jansson is routed through these at start-up. */
+ * check for NULL (DESIGN.md §7). */
 #ifndef LP_PIPELINE_MEM_H
 #define LP_PIPELINE_MEM_H
 
@@ -14,9 +14,6 @@ char *lp_strndup(const char *s, size_t n);
 void lp_free(void *p);
 /* Printf into a fresh allocation; caller frees with lp_free. */
 char *lp_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Routes jansson's allocations through lp_malloc/lp_free. Call once from main. */
-void lp_mem_init_jansson(void);
 
 /* Grows *arr (element size elem) so that it holds at least need elements;
  * *cap is updated. Amortised doubling. */

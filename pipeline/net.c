@@ -436,8 +436,8 @@ int lp_net_tls_opts_from_args(lp_args *a, lp_tls_opts *o)
 	const char **lists[4] = { NULL, NULL, NULL, NULL };
 	size_t counts[4] = { 0, 0, 0, 0 };
 	for (int k = 0; k < 4; k++) {
-		const json_t *v = lp_args_get(a, keys[k]);
-		size_t n = json_is_array(v) ? json_array_size(v) : 0;
+		const lpj_t *v = lp_args_get(a, keys[k]);
+		size_t n = lpj_is_array(v) ? lpj_array_size(v) : 0;
 		counts[k] = n;
 		if (n) {
 			lists[k] = lp_calloc(n, sizeof(char *));

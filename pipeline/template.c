@@ -164,30 +164,30 @@ const char *lp_template_text(const lp_template *t)
 /* Renders a value as Logstash's sprintf does: strings raw, integers in
  * decimal, floats as Java prints them, booleans as true/false, arrays joined
  * with ',' (nested arrays flattened, null elements empty), objects as JSON. */
-static void render_value(lp_buf *out, const json_t *v)
+static void render_value(lp_buf *out, const lpj_t *v)
 {
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		lp_buf_add(out, json_string_value(v), json_string_length(v));
+	switch (lpj_typeof(v)) {
+	case LPJ_STRING:
+		lp_buf_add(out, lpj_string_value(v), lpj_string_length(v));
 		break;
-	case JSON_INTEGER:
-		lp_jsonw_int(out, json_integer_value(v));
+	case LPJ_INTEGER:
+		lp_jsonw_int(out, lpj_integer_value(v));
 		break;
-	case JSON_ARRAY: {
-		size_t n = json_array_size(v);
+	case LPJ_ARRAY: {
+		size_t n = lpj_array_size(v);
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				lp_buf_addc(out, ',');
-			const json_t *e = json_array_get(v, i);
-			if (!json_is_null(e))
+			const lpj_t *e = lpj_array_get(v, i);
+			if (!lpj_is_null(e))
 				render_value(out, e);
 		}
 		break;
 	}
-	case JSON_REAL:
-		lp_numfmt_java(out, json_real_value(v));
+	case LPJ_REAL:
+		lp_numfmt_java(out, lpj_real_value(v));
 		break;
-	case JSON_NULL:
+	case LPJ_NULL:
 		break;
 	default: /* objects, booleans */
 		lp_jsonw_value(out, v);
@@ -208,8 +208,8 @@ void lp_template_render(const lp_template *t, lp_event *ev, lp_buf *out)
 			lp_buf_add(out, t->text + p->off, p->len);
 			break;
 		case PART_FIELD: {
-			json_t *v = lp_event_get(ev, p->ref);
-			if (!v || json_is_null(v))
+			lpj_t *v = lp_event_get(ev, p->ref);
+			if (!v || lpj_is_null(v))
 				lp_buf_add(out, t->text + p->off, p->len);
 			else
 				render_value(out, v);
@@ -219,7 +219,7 @@ void lp_template_render(const lp_template *t, lp_event *ev, lp_buf *out)
 			lp_joda_format(p->joda, ev->ts, NULL, out);
 			break;
 		case PART_EPOCH:
-			lp_jsonw_int(out, (json_int_t)ev->ts.sec);
+			lp_jsonw_int(out, (lpj_int_t)ev->ts.sec);
 			break;
 		case PART_NOW: {
 			char tmp[48];

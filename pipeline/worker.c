@@ -108,6 +108,7 @@ static size_t branch(lp_worker *w, const lp_insn *in, size_t pc, lp_event *ev)
 static void run_filters(lp_worker *w, lp_event *ev, size_t pc)
 {
 	const lp_graph *g = w->env.graph;
+	lp_arena *prev = lp_event_enter(ev);
 	const lp_program *pr = &g->filter_prog;
 	while (pc < pr->n) {
 		const lp_insn *in = &pr->code[pc];
@@ -129,11 +130,13 @@ static void run_filters(lp_worker *w, lp_event *ev, size_t pc)
 		lp_free(emitted.v);
 		if (rc == LP_FILTER_DROP) {
 			w->t_dropped_filter++;
+			lp_event_leave(prev);
 			lp_event_destroy(ev);
 			return;
 		}
 		pc++;
 	}
+	lp_event_leave(prev);
 	lp_event_vec_push(&w->done, ev);
 }
 

@@ -32,7 +32,7 @@ static void fail(lp_json_events *je, const char *s, size_t len, const char *why,
 }
 
 /* obj is stolen. */
-static lp_event *make_event(lp_json_events *je, json_t *obj, size_t size)
+static lp_event *make_event(lp_json_events *je, lpj_t *obj, size_t size)
 {
 	lp_event *ev;
 	if (je->target) {
@@ -45,34 +45,48 @@ static lp_event *make_event(lp_json_events *je, json_t *obj, size_t size)
 	return ev;
 }
 
+static void decode_value(lp_json_events *je, const char *s, size_t len, lpj_t *v, const char *err,
+			 lp_event_vec *out);
+
 void lp_json_events_decode(lp_json_events *je, const char *s, size_t len, lp_event_vec *out)
 {
 	if (blank(s, len))
 		return;
 	char err[160];
-	json_t *v = lp_json_load(s, len, err, sizeof(err), NULL);
+	/* Parsed straight into an arena that the (first) event adopts. */
+	lp_arena *a = lp_arena_create();
+	lp_arena *prev = lpj_arena_enter(a);
+	lpj_t *v = lp_json_load(s, len, err, sizeof(err), NULL);
+	lpj_arena_leave(prev);
+	decode_value(je, s, len, v, err, out);
+	lp_arena_unref(a);
+}
+
+static void decode_value(lp_json_events *je, const char *s, size_t len, lpj_t *v, const char *err,
+			 lp_event_vec *out)
+{
 	if (!v) {
 		fail(je, s, len, err, out);
 		return;
 	}
-	if (json_is_object(v)) {
+	if (lpj_is_object(v)) {
 		lp_event_vec_push(out, make_event(je, v, len));
 		return;
 	}
-	if (!json_is_array(v)) {
-		json_decref(v);
+	if (!lpj_is_array(v)) {
+		lpj_decref(v);
 		fail(je, s, len, "the document is neither an object nor an array", out);
 		return;
 	}
-	size_t n = json_array_size(v);
+	size_t n = lpj_array_size(v);
 	for (size_t i = 0; i < n; i++) {
-		if (!json_is_object(json_array_get(v, i))) {
-			json_decref(v);
+		if (!lpj_is_object(lpj_array_get(v, i))) {
+			lpj_decref(v);
 			fail(je, s, len, "an array element is not an object", out);
 			return;
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		lp_event_vec_push(out, make_event(je, json_incref(json_array_get(v, i)), len / n));
-	json_decref(v);
+		lp_event_vec_push(out, make_event(je, lpj_incref(lpj_array_get(v, i)), len / n));
+	lpj_decref(v);
 }

@@ -28,7 +28,9 @@ static const lp_option_def options[] = {
 lp_event *lp_plain_message_event(const char *s, size_t len)
 {
 	lp_event *ev = lp_event_create();
-	json_object_set_new_nocheck(ev->data, "message", json_stringn_nocheck(s, len));
+	lp_arena *prev = lp_event_enter(ev);
+	lpj_object_set_new_nocheck(ev->data, "message", lpj_stringn_nocheck(s, len));
+	lp_event_leave(prev);
 	ev->size += len;
 	return ev;
 }
@@ -39,11 +41,11 @@ void lp_plain_write_text(const lp_template *format, lp_event *ev, lp_buf *out)
 		lp_template_render(format, ev, out);
 		return;
 	}
-	const json_t *m = json_object_get(ev->data, "message");
-	if (!m || json_is_null(m))
+	const lpj_t *m = lpj_object_get(ev->data, "message");
+	if (!m || lpj_is_null(m))
 		return;
-	if (json_is_string(m))
-		lp_buf_add(out, json_string_value(m), json_string_length(m));
+	if (lpj_is_string(m))
+		lp_buf_add(out, lpj_string_value(m), lpj_string_length(m));
 	else
 		lp_jsonw_value(out, m);
 }

@@ -79,13 +79,13 @@ static size_t chars(const char *s, size_t len)
 	return n;
 }
 
-static void render(lp_buf *out, const json_t *v, size_t indent);
+static void render(lp_buf *out, const lpj_t *v, size_t indent);
 
 /* One hash entry: the inspected key and its value (the value is either a
- * json_t or, for @timestamp, a preformatted bare text). */
+ * lpj_t or, for @timestamp, a preformatted bare text). */
 typedef struct entry {
 	const char *key;
-	const json_t *val;
+	const lpj_t *val;
 	const char *bare;
 	size_t kw; /* width of the inspected key in characters */
 	size_t ks, ke; /* the inspected key in the key buffer */
@@ -129,13 +129,13 @@ static void render_hash(lp_buf *out, entry *e, size_t n, size_t indent)
 	lp_buf_fini(&keys);
 }
 
-static void render_object(lp_buf *out, const json_t *obj, size_t indent)
+static void render_object(lp_buf *out, const lpj_t *obj, size_t indent)
 {
-	size_t n = json_object_size(obj), i = 0;
+	size_t n = lpj_object_size(obj), i = 0;
 	entry *e = lp_calloc(n ? n : 1, sizeof(*e));
 	const char *k;
-	json_t *val;
-	json_object_foreach((json_t *)obj, k, val) {
+	lpj_t *val;
+	lpj_object_foreach((lpj_t *)obj, k, val) {
 		e[i].key = k;
 		e[i].val = val;
 		i++;
@@ -144,9 +144,9 @@ static void render_object(lp_buf *out, const json_t *obj, size_t indent)
 	lp_free(e);
 }
 
-static void render_array(lp_buf *out, const json_t *arr, size_t indent)
+static void render_array(lp_buf *out, const lpj_t *arr, size_t indent)
 {
-	size_t n = json_array_size(arr);
+	size_t n = lpj_array_size(arr);
 	if (n == 0) {
 		lp_buf_adds(out, "[]");
 		return;
@@ -156,24 +156,24 @@ static void render_array(lp_buf *out, const json_t *arr, size_t indent)
 	for (size_t i = 0; i < n; i++) {
 		pad(out, indent + 4);
 		lp_buf_printf(out, "[%*zu] ", w, i);
-		render(out, json_array_get(arr, i), indent + 4);
+		render(out, lpj_array_get(arr, i), indent + 4);
 		lp_buf_adds(out, i + 1 < n ? ",\n" : "\n");
 	}
 	pad(out, indent);
 	lp_buf_addc(out, ']');
 }
 
-static void render(lp_buf *out, const json_t *v, size_t indent)
+static void render(lp_buf *out, const lpj_t *v, size_t indent)
 {
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: render_object(out, v, indent); break;
-	case JSON_ARRAY: render_array(out, v, indent); break;
-	case JSON_STRING: inspect_str(out, json_string_value(v), json_string_length(v)); break;
-	case JSON_INTEGER: lp_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
-	case JSON_REAL: lp_numfmt_ruby(out, json_real_value(v)); break;
-	case JSON_TRUE: lp_buf_adds(out, "true"); break;
-	case JSON_FALSE: lp_buf_adds(out, "false"); break;
-	case JSON_NULL: lp_buf_adds(out, "nil"); break;
+	switch (lpj_typeof(v)) {
+	case LPJ_OBJECT: render_object(out, v, indent); break;
+	case LPJ_ARRAY: render_array(out, v, indent); break;
+	case LPJ_STRING: inspect_str(out, lpj_string_value(v), lpj_string_length(v)); break;
+	case LPJ_INTEGER: lp_buf_printf(out, "%" LPJ_INTEGER_FORMAT, lpj_integer_value(v)); break;
+	case LPJ_REAL: lp_numfmt_ruby(out, lpj_real_value(v)); break;
+	case LPJ_TRUE: lp_buf_adds(out, "true"); break;
+	case LPJ_FALSE: lp_buf_adds(out, "false"); break;
+	case LPJ_NULL: lp_buf_adds(out, "nil"); break;
 	}
 }
 
@@ -192,14 +192,14 @@ static void rd_destroy(void *inst)
 static void rd_encode(void *inst, lp_event *ev, lp_buf *out)
 {
 	const rubydebug *r = inst;
-	bool meta = r->metadata && ev->meta && json_object_size(ev->meta) > 0;
-	size_t n = json_object_size(ev->data) + 1 + meta, i = 0;
+	bool meta = r->metadata && ev->meta && lpj_object_size(ev->meta) > 0;
+	size_t n = lpj_object_size(ev->data) + 1 + meta, i = 0;
 	entry *e = lp_calloc(n, sizeof(*e));
 	char ts[48];
 	lp_time_format(ev->ts, ts, sizeof(ts));
 	const char *k;
-	json_t *val;
-	json_object_foreach(ev->data, k, val) {
+	lpj_t *val;
+	lpj_object_foreach(ev->data, k, val) {
 		if (strcmp(k, "@timestamp") == 0)
 			continue;
 		e[i].key = k;

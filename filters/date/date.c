@@ -139,8 +139,8 @@ static void *date_create(lp_args *a)
 {
 	date *d = lp_calloc(1, sizeof *d);
 	bool ok = true;
-	const json_t *match = lp_args_get(a, "match");
-	size_t n = json_is_array(match) ? json_array_size(match) : 0;
+	const lpj_t *match = lp_args_get(a, "match");
+	size_t n = lpj_is_array(match) ? lpj_array_size(match) : 0;
 	if (n < 2) {
 		lp_args_error(a, "match", "'match' needs the source field first and at least one date format, "
 			      "e.g. [\"timestamp\", \"ISO8601\"]");
@@ -165,8 +165,8 @@ static void *date_create(lp_args *a)
 	}
 	if (!setup_zone(d, a))
 		ok = false;
-	const json_t *tags = lp_args_get(a, "tag_on_failure");
-	size_t nt = json_is_array(tags) ? json_array_size(tags) : 0;
+	const lpj_t *tags = lp_args_get(a, "tag_on_failure");
+	size_t nt = lpj_is_array(tags) ? lpj_array_size(tags) : 0;
 	d->tags = lp_calloc(nt ? nt : 1, sizeof *d->tags);
 	for (size_t i = 0; i < nt; i++) {
 		const char *t = lp_args_item_str(a, "tag_on_failure", i);
@@ -200,26 +200,26 @@ static void date_worker_destroy(void *inst, void *wsp)
 
 /* Tries one format on v; zone_ok is false when a per-event zone did not
  * resolve (text formats then fail, as in Logstash). */
-static int try_format(const fmt *f, const json_t *v, const lp_tz *zone, bool zone_ok, lp_time *t)
+static int try_format(const fmt *f, const lpj_t *v, const lp_tz *zone, bool zone_ok, lp_time *t)
 {
-	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
-	size_t len = s ? json_string_length(v) : 0;
+	const char *s = lpj_is_string(v) ? lpj_string_value(v) : NULL;
+	size_t len = s ? lpj_string_length(v) : 0;
 	switch (f->kind) {
 	case FMT_UNIX:
 		if (s)
 			return lp_date_parse_unix_str(s, len, t);
-		if (json_is_integer(v))
-			return lp_date_parse_unix_int(json_integer_value(v), t);
-		if (json_is_real(v))
-			return lp_date_parse_unix_real(json_real_value(v), t);
+		if (lpj_is_integer(v))
+			return lp_date_parse_unix_int(lpj_integer_value(v), t);
+		if (lpj_is_real(v))
+			return lp_date_parse_unix_real(lpj_real_value(v), t);
 		return LP_EPARSE;
 	case FMT_UNIX_MS:
 		if (s)
 			return lp_date_parse_unix_ms_str(s, len, t);
-		if (json_is_integer(v))
-			return lp_date_parse_unix_ms_int(json_integer_value(v), t);
-		if (json_is_real(v))
-			return lp_date_parse_unix_ms_real(json_real_value(v), t);
+		if (lpj_is_integer(v))
+			return lp_date_parse_unix_ms_int(lpj_integer_value(v), t);
+		if (lpj_is_real(v))
+			return lp_date_parse_unix_ms_real(lpj_real_value(v), t);
 		return LP_EPARSE;
 	case FMT_TAI64N:
 		return s ? lp_date_parse_tai64n(s, len, t) : LP_EPARSE;
@@ -235,8 +235,8 @@ static lp_filter_rc date_filter(void *inst, void *wsp, lp_event *ev, lp_event_ve
 {
 	date *d = inst;
 	date_ws *ws = wsp;
-	json_t *v = lp_event_get(ev, d->source);
-	if (!v || json_is_null(v))
+	lpj_t *v = lp_event_get(ev, d->source);
+	if (!v || lpj_is_null(v))
 		return LP_FILTER_SKIP;
 	const lp_tz *zone = d->zone;
 	bool zone_ok = true;
@@ -264,7 +264,7 @@ static lp_filter_rc date_filter(void *inst, void *wsp, lp_event *ev, lp_event_ve
 		}
 		char iso[48];
 		size_t n = lp_time_format(t, iso, sizeof iso);
-		if (lp_event_set(ev, d->target, json_stringn(iso, n)) == 0)
+		if (lp_event_set(ev, d->target, lpj_stringn(iso, n)) == 0)
 			return LP_FILTER_OK;
 		break;
 	}
@@ -273,14 +273,14 @@ static lp_filter_rc date_filter(void *inst, void *wsp, lp_event *ev, lp_event_ve
 		char more[64] = "";
 		if (suppressed > 0)
 			snprintf(more, sizeof more, " (%lld similar messages suppressed)", suppressed);
-		if (json_is_string(v))
+		if (lpj_is_string(v))
 			lp_warn("date", "Failed parsing date from field '%s' value '%.64s'%s%s.", d->source->text,
-				json_string_value(v), zone_ok ? "" : " because its time zone is unknown", more);
+				lpj_string_value(v), zone_ok ? "" : " because its time zone is unknown", more);
 		else
 			lp_warn("date", "Failed parsing date from field '%s': %s value cannot be parsed%s.",
 				d->source->text,
-				json_is_array(v) ? "an array" : json_is_object(v) ? "an object" :
-				json_is_boolean(v) ? "a boolean" : "a number", more);
+				lpj_is_array(v) ? "an array" : lpj_is_object(v) ? "an object" :
+				lpj_is_boolean(v) ? "a boolean" : "a number", more);
 	}
 	for (size_t i = 0; i < d->ntags; i++)
 		lp_event_tag(ev, d->tags[i]);

@@ -16,7 +16,7 @@ typedef struct filter_json {
 	lp_fieldref *source;
 	lp_fieldref *target;   /* NULL: merge into the top level */
 	bool skip_invalid;
-	const json_t *tags;    /* tag_on_failure, borrowed from args */
+	const lpj_t *tags;    /* tag_on_failure, borrowed from args */
 	const char *id;
 } filter_json;
 
@@ -64,8 +64,8 @@ static lp_filter_rc fail(const filter_json *f, lp_event *ev, bool parse_error, c
 {
 	if (parse_error && f->skip_invalid)
 		return LP_FILTER_FAILED;
-	for (size_t i = 0; i < json_array_size(f->tags); i++) {
-		const char *t = json_string_value(json_array_get(f->tags, i));
+	for (size_t i = 0; i < lpj_array_size(f->tags); i++) {
+		const char *t = lpj_string_value(lpj_array_get(f->tags, i));
 		if (t)
 			lp_event_tag(ev, t);
 	}
@@ -78,59 +78,59 @@ static lp_filter_rc fail(const filter_json *f, lp_event *ev, bool parse_error, c
 }
 
 /* Moves "@timestamp" and "@metadata" out of obj into the event. */
-static void take_specials(lp_event *ev, json_t *obj)
+static void take_specials(lp_event *ev, lpj_t *obj)
 {
-	json_t *ts = json_object_get(obj, "@timestamp");
-	if (ts && !json_is_null(ts)) {
+	lpj_t *ts = lpj_object_get(obj, "@timestamp");
+	if (ts && !lpj_is_null(ts)) {
 		lp_time t;
-		if (json_is_string(ts) &&
-		    lp_time_parse_iso8601(json_string_value(ts), json_string_length(ts), &t) == 0) {
+		if (lpj_is_string(ts) &&
+		    lp_time_parse_iso8601(lpj_string_value(ts), lpj_string_length(ts), &t) == 0) {
 			lp_event_set_time(ev, t);
 		} else {
 			/* Logstash: time becomes now, the original's to_s is kept */
-			json_t *orig = json_is_string(ts) ? json_incref(ts) : NULL;
+			lpj_t *orig = lpj_is_string(ts) ? lpj_incref(ts) : NULL;
 			if (!orig) {
-				char *s = json_dumps(ts, JSON_ENCODE_ANY | JSON_COMPACT);
-				orig = json_string(s ? s : "");
+				char *s = lpj_dumps(ts, LPJ_ENCODE_ANY | LPJ_COMPACT);
+				orig = lpj_string(s ? s : "");
 				lp_free(s);
 			}
-			json_object_set_new(ev->data, "_@timestamp", orig);
+			lpj_object_set_new(ev->data, "_@timestamp", orig);
 			lp_event_set_time(ev, lp_time_now());
 			lp_event_tag(ev, "_timestampparsefailure");
 		}
 	}
 	if (ts)
-		json_object_del(obj, "@timestamp");
-	json_t *meta = json_object_get(obj, "@metadata");
+		lpj_object_del(obj, "@timestamp");
+	lpj_t *meta = lpj_object_get(obj, "@metadata");
 	if (meta) {
-		if (json_is_object(meta)) {
+		if (lpj_is_object(meta)) {
 			if (!ev->meta)
-				ev->meta = json_object();
-			json_object_update(ev->meta, meta);
+				ev->meta = lpj_object();
+			lpj_object_update(ev->meta, meta);
 		}
-		json_object_del(obj, "@metadata");
+		lpj_object_del(obj, "@metadata");
 	}
 }
 
 static lp_filter_rc json_filter(void *inst, void *ws, lp_event *ev, lp_event_vec *emitted)
 {
 	filter_json *f = inst;
-	json_t *src = lp_event_get(ev, f->source);
-	if (!src || json_is_null(src) || json_is_false(src)) /* Logstash: return unless source */
+	lpj_t *src = lp_event_get(ev, f->source);
+	if (!src || lpj_is_null(src) || lpj_is_false(src)) /* Logstash: return unless source */
 		return LP_FILTER_SKIP;
-	if (!json_is_string(src))
+	if (!lpj_is_string(src))
 		return fail(f, ev, true, "the value is not a string", "", 0);
-	const char *text = json_string_value(src);
-	size_t len = json_string_length(src);
-	json_t *parsed = lp_json_load(text, len, NULL, 0, NULL);
+	const char *text = lpj_string_value(src);
+	size_t len = lpj_string_length(src);
+	lpj_t *parsed = lp_json_load(text, len, NULL, 0, NULL);
 	if (!parsed)
 		return fail(f, ev, true, "invalid JSON", text, len);
 	if (f->target) {
 		if (f->target->root == LP_FIELD_TIMESTAMP) {
 			lp_time t;
-			bool ok = json_is_string(parsed) &&
-				  lp_time_parse_iso8601(json_string_value(parsed), json_string_length(parsed), &t) == 0;
-			json_decref(parsed);
+			bool ok = lpj_is_string(parsed) &&
+				  lp_time_parse_iso8601(lpj_string_value(parsed), lpj_string_length(parsed), &t) == 0;
+			lpj_decref(parsed);
 			if (!ok)
 				return fail(f, ev, false, "the value is not a valid timestamp", text, len);
 			lp_event_set_time(ev, t);
@@ -140,44 +140,44 @@ static lp_filter_rc json_filter(void *inst, void *ws, lp_event *ev, lp_event_vec
 			return fail(f, ev, false, "the target's parent is not an object", text, len);
 		return LP_FILTER_OK;
 	}
-	if (!json_is_object(parsed)) {
-		json_decref(parsed);
+	if (!lpj_is_object(parsed)) {
+		lpj_decref(parsed);
 		return fail(f, ev, false, "parsed JSON is not an object and no target is set", text, len);
 	}
 	take_specials(ev, parsed);
 	/* the source string may be replaced below: do not use text after this */
 	bool refs = false;
 	const char *key;
-	json_t *val;
-	json_object_foreach(parsed, key, val) {
+	lpj_t *val;
+	lpj_object_foreach(parsed, key, val) {
 		if (strchr(key, '[')) {
 			refs = true;
 			break;
 		}
 	}
 	if (!refs) {
-		json_object_update(ev->data, parsed);
-		json_decref(parsed);
+		lpj_object_update(ev->data, parsed);
+		lpj_decref(parsed);
 		return LP_FILTER_OK;
 	}
 	/* Logstash sets each key with event.set(key, value): a key such as
 	 * "[a][b]" is a field reference, and an invalid one ("a[b]") raises,
 	 * which tags the event (keys set before it stay). */
-	json_object_foreach(parsed, key, val) {
+	lpj_object_foreach(parsed, key, val) {
 		lp_fieldref *r = strchr(key, '[') ? lp_fieldref_compile(key, NULL, NULL) : NULL;
 		if (strchr(key, '[') && !r) {
 			lp_filter_rc rc = fail(f, ev, false, "a key is not a valid field reference", key, strlen(key));
-			json_decref(parsed);
+			lpj_decref(parsed);
 			return rc;
 		}
 		if (r) {
-			lp_event_set(ev, r, json_incref(val));
+			lp_event_set(ev, r, lpj_incref(val));
 			lp_fieldref_destroy(r);
 		} else {
-			json_object_set(ev->data, key, val);
+			lpj_object_set(ev->data, key, val);
 		}
 	}
-	json_decref(parsed);
+	lpj_decref(parsed);
 	return LP_FILTER_OK;
 }
 

@@ -120,26 +120,26 @@ typedef enum { ARG_NAME, ARG_VALUE, ARG_TEXT, ARG_CONV } arg_kind;
  * entry with several added fields (an array) becomes one pair per field. */
 static void read_pairs(lp_args *a, const char *opt, arg_kind kind, list *out)
 {
-	const json_t *h = lp_args_get(a, opt);
-	if (!h || !json_is_object(h) || json_object_size(h) == 0)
+	const lpj_t *h = lp_args_get(a, opt);
+	if (!h || !lpj_is_object(h) || lpj_object_size(h) == 0)
 		return;
 	const char *key;
-	json_t *val;
+	lpj_t *val;
 	size_t total = 0;
-	json_object_foreach((json_t *)h, key, val)
-		total += json_is_array(val) && json_array_size(val) ? json_array_size(val) : 1;
+	lpj_object_foreach((lpj_t *)h, key, val)
+		total += lpj_is_array(val) && lpj_array_size(val) ? lpj_array_size(val) : 1;
 	pair *v = lp_calloc(total, sizeof(pair));
 	size_t i = 0;
-	json_object_foreach((json_t *)h, key, val) {
-		size_t reps = kind == ARG_NAME && json_is_array(val) && json_array_size(val) ? json_array_size(val) : 1;
+	lpj_object_foreach((lpj_t *)h, key, val) {
+		size_t reps = kind == ARG_NAME && lpj_is_array(val) && lpj_array_size(val) ? lpj_array_size(val) : 1;
 		for (size_t k = 0; k < reps; k++) {
 			pair *p = &v[out->n];
 			p->cont = k > 0;
-			json_t *one = kind == ARG_NAME && json_is_array(val) ? json_array_get(val, k) : val;
+			lpj_t *one = kind == ARG_NAME && lpj_is_array(val) ? lpj_array_get(val, k) : val;
 			bool ok = compile_name(a, opt, i, key, &p->field);
-			char *text = json_is_string(one) ? lp_strdup(json_string_value(one)) : json_dumps(one, JSON_ENCODE_ANY);
+			char *text = lpj_is_string(one) ? lp_strdup(lpj_string_value(one)) : lpj_dumps(one, LPJ_ENCODE_ANY);
 			if (kind == ARG_NAME) {
-				if (json_is_array(val) && strcmp(opt, "merge") != 0) {
+				if (lpj_is_array(val) && strcmp(opt, "merge") != 0) {
 					lp_args_error_item(a, opt, i, "option '%s' expects a field name for '%s'", opt, key);
 					ok = false;
 				} else {
@@ -149,12 +149,12 @@ static void read_pairs(lp_args *a, const char *opt, arg_kind kind, list *out)
 				p->value = lp_args_template_text(a, opt, i, text);
 				ok = ok && p->value;
 			} else if (kind == ARG_TEXT) {
-				p->text = json_is_string(one) ? json_string_value(one) : NULL;
+				p->text = lpj_is_string(one) ? lpj_string_value(one) : NULL;
 				if (!p->text) {
 					lp_args_error_item(a, opt, i, "option '%s' expects a string separator for '%s'", opt, key);
 					ok = false;
 				}
-			} else if (!json_is_string(one) || !mut_conv_parse(json_string_value(one), &p->conv)) {
+			} else if (!lpj_is_string(one) || !mut_conv_parse(lpj_string_value(one), &p->conv)) {
 				lp_args_error_item(a, opt, i,
 						   "invalid conversion type '%s' for field '%s' (expected integer, integer_eu, "
 						   "float, float_eu, string or boolean)", text, key);
@@ -177,11 +177,11 @@ static void read_pairs(lp_args *a, const char *opt, arg_kind kind, list *out)
 
 static void read_fields(lp_args *a, const char *opt, list *out)
 {
-	const json_t *arr = lp_args_get(a, opt);
-	if (!arr || !json_is_array(arr) || json_array_size(arr) == 0)
+	const lpj_t *arr = lp_args_get(a, opt);
+	if (!arr || !lpj_is_array(arr) || lpj_array_size(arr) == 0)
 		return;
-	lp_fieldref **v = lp_calloc(json_array_size(arr), sizeof(*v));
-	for (size_t i = 0; i < json_array_size(arr); i++) {
+	lp_fieldref **v = lp_calloc(lpj_array_size(arr), sizeof(*v));
+	for (size_t i = 0; i < lpj_array_size(arr); i++) {
 		const char *s = lp_args_item_str(a, opt, i);
 		lp_fieldref *r = s ? lp_args_fieldref_text(a, opt, i, s) : NULL;
 		if (r)
@@ -192,10 +192,10 @@ static void read_fields(lp_args *a, const char *opt, list *out)
 
 static void read_gsub(lp_args *a, list *out)
 {
-	const json_t *arr = lp_args_get(a, "gsub");
-	if (!arr || !json_is_array(arr) || json_array_size(arr) == 0)
+	const lpj_t *arr = lp_args_get(a, "gsub");
+	if (!arr || !lpj_is_array(arr) || lpj_array_size(arr) == 0)
 		return;
-	size_t n = json_array_size(arr);
+	size_t n = lpj_array_size(arr);
 	if (n % 3 != 0) {
 		lp_args_error(a, "gsub", "invalid gsub configuration: it takes three elements per rule "
 			      "(field, pattern, replacement), got %zu", n);
@@ -308,10 +308,10 @@ static void mutate_destroy(void *inst)
 	lp_free(f);
 }
 
-static json_t *render(const lp_template *t, lp_event *ev)
+static lpj_t *render(const lp_template *t, lp_event *ev)
 {
 	char *s = lp_template_render_str(t, ev);
-	json_t *v = json_stringn_nocheck(s, strlen(s));
+	lpj_t *v = lpj_stringn_nocheck(s, strlen(s));
 	lp_free(s);
 	return v;
 }
@@ -324,8 +324,8 @@ static bool op_coerce(const filter_mutate *f, lp_event *ev)
 	for (size_t i = 0; i < f->coerce.n; i++) {
 		bool owned;
 		lp_fieldref *r = resolve(&v[i].field, ev, &owned);
-		json_t *cur = r ? lp_event_get(ev, r) : NULL;
-		if (cur && json_is_null(cur))
+		lpj_t *cur = r ? lp_event_get(ev, r) : NULL;
+		if (cur && lpj_is_null(cur))
 			lp_event_set(ev, r, render(v[i].value, ev));
 		if (owned)
 			lp_fieldref_destroy(r);
@@ -340,9 +340,9 @@ static bool op_rename(const filter_mutate *f, lp_event *ev)
 		bool o1, o2;
 		lp_fieldref *from = resolve(&v[i].field, ev, &o1);
 		lp_fieldref *to = resolve(&v[i].other, ev, &o2);
-		json_t *cur = from ? lp_event_get(ev, from) : NULL;
+		lpj_t *cur = from ? lp_event_get(ev, from) : NULL;
 		if (cur && to) {
-			json_t *moved = json_incref(cur);
+			lpj_t *moved = lpj_incref(cur);
 			lp_event_remove(ev, from);
 			lp_event_set(ev, to, moved);
 		}
@@ -374,23 +374,23 @@ static bool op_convert(const filter_mutate *f, lp_event *ev)
 	for (size_t i = 0; i < f->convert.n; i++) {
 		bool owned;
 		lp_fieldref *r = resolve(&v[i].field, ev, &owned);
-		json_t *cur = r ? lp_event_get(ev, r) : NULL;
+		lpj_t *cur = r ? lp_event_get(ev, r) : NULL;
 		bool ok = true, unchanged = false;
-		if (cur && json_is_array(cur)) {
-			json_t *arr = json_array();
-			for (size_t k = 0; k < json_array_size(cur) && ok; k++) {
-				json_t *e = json_array_get(cur, k);
-				json_t *c = json_is_null(e) ? json_null() : mut_convert(e, v[i].conv, &unchanged);
+		if (cur && lpj_is_array(cur)) {
+			lpj_t *arr = lpj_array();
+			for (size_t k = 0; k < lpj_array_size(cur) && ok; k++) {
+				lpj_t *e = lpj_array_get(cur, k);
+				lpj_t *c = lpj_is_null(e) ? lpj_null() : mut_convert(e, v[i].conv, &unchanged);
 				ok = c != NULL;
 				if (c)
-					json_array_append_new(arr, c);
+					lpj_array_append_new(arr, c);
 			}
 			if (ok)
 				lp_event_set(ev, r, arr);
 			else
-				json_decref(arr);
-		} else if (cur && !json_is_object(cur) && !json_is_null(cur)) {
-			json_t *c = mut_convert(cur, v[i].conv, &unchanged);
+				lpj_decref(arr);
+		} else if (cur && !lpj_is_object(cur) && !lpj_is_null(cur)) {
+			lpj_t *c = mut_convert(cur, v[i].conv, &unchanged);
 			ok = c != NULL;
 			if (c)
 				lp_event_set(ev, r, c);
@@ -407,7 +407,7 @@ static bool op_convert(const filter_mutate *f, lp_event *ev)
 	return true;
 }
 
-static json_t *gsub_one(const gsub_rule *g, lp_event *ev, const char *s, size_t len, bool *bad)
+static lpj_t *gsub_one(const gsub_rule *g, lp_event *ev, const char *s, size_t len, bool *bad)
 {
 	lp_buf out = LP_BUF_INIT;
 	lp_regex *dyn = NULL;
@@ -433,7 +433,7 @@ static json_t *gsub_one(const gsub_rule *g, lp_event *ev, const char *s, size_t 
 		lp_buf_fini(&out);
 		return NULL;
 	}
-	json_t *v = json_stringn_nocheck(lp_buf_str(&out), out.len);
+	lpj_t *v = lpj_stringn_nocheck(lp_buf_str(&out), out.len);
 	lp_buf_fini(&out);
 	return v;
 }
@@ -442,26 +442,26 @@ static bool op_gsub(const filter_mutate *f, lp_event *ev)
 {
 	const gsub_rule *g = f->gsub.v;
 	for (size_t i = 0; i < f->gsub.n; i++) {
-		json_t *cur = lp_event_get(ev, g[i].field);
+		lpj_t *cur = lp_event_get(ev, g[i].field);
 		bool bad = false;
-		if (cur && json_is_string(cur)) {
-			json_t *v = gsub_one(&g[i], ev, json_string_value(cur), json_string_length(cur), &bad);
+		if (cur && lpj_is_string(cur)) {
+			lpj_t *v = gsub_one(&g[i], ev, lpj_string_value(cur), lpj_string_length(cur), &bad);
 			if (v)
 				lp_event_set(ev, g[i].field, v);
-		} else if (cur && json_is_array(cur)) {
-			json_t *arr = json_array();
-			for (size_t k = 0; k < json_array_size(cur) && !bad; k++) {
-				json_t *e = json_array_get(cur, k);
-				json_t *v = json_is_string(e)
-						    ? gsub_one(&g[i], ev, json_string_value(e), json_string_length(e), &bad)
-						    : json_incref(e);
+		} else if (cur && lpj_is_array(cur)) {
+			lpj_t *arr = lpj_array();
+			for (size_t k = 0; k < lpj_array_size(cur) && !bad; k++) {
+				lpj_t *e = lpj_array_get(cur, k);
+				lpj_t *v = lpj_is_string(e)
+						    ? gsub_one(&g[i], ev, lpj_string_value(e), lpj_string_length(e), &bad)
+						    : lpj_incref(e);
 				if (v)
-					json_array_append_new(arr, v);
+					lpj_array_append_new(arr, v);
 			}
 			if (!bad)
 				lp_event_set(ev, g[i].field, arr);
 			else
-				json_decref(arr);
+				lpj_decref(arr);
 		}
 		if (bad) {
 			warn_event(f, "the gsub rule for field '%s' failed (a %%{} pattern that is not a valid regular "
@@ -478,21 +478,21 @@ static bool op_case(const list *l, lp_event *ev, mut_case how)
 	lp_fieldref *const *v = l->v;
 	lp_buf b = LP_BUF_INIT;
 	for (size_t i = 0; i < l->n; i++) {
-		json_t *cur = lp_event_get(ev, v[i]);
-		if (cur && json_is_string(cur)) {
+		lpj_t *cur = lp_event_get(ev, v[i]);
+		if (cur && lpj_is_string(cur)) {
 			lp_buf_reset(&b);
-			mut_change_case(json_string_value(cur), json_string_length(cur), how, &b);
-			lp_event_set(ev, v[i], json_stringn_nocheck(lp_buf_str(&b), b.len));
-		} else if (cur && json_is_array(cur)) {
-			json_t *arr = json_array();
-			for (size_t k = 0; k < json_array_size(cur); k++) {
-				json_t *e = json_array_get(cur, k);
-				if (json_is_string(e)) {
+			mut_change_case(lpj_string_value(cur), lpj_string_length(cur), how, &b);
+			lp_event_set(ev, v[i], lpj_stringn_nocheck(lp_buf_str(&b), b.len));
+		} else if (cur && lpj_is_array(cur)) {
+			lpj_t *arr = lpj_array();
+			for (size_t k = 0; k < lpj_array_size(cur); k++) {
+				lpj_t *e = lpj_array_get(cur, k);
+				if (lpj_is_string(e)) {
 					lp_buf_reset(&b);
-					mut_change_case(json_string_value(e), json_string_length(e), how, &b);
-					json_array_append_new(arr, json_stringn_nocheck(lp_buf_str(&b), b.len));
+					mut_change_case(lpj_string_value(e), lpj_string_length(e), how, &b);
+					lpj_array_append_new(arr, lpj_stringn_nocheck(lp_buf_str(&b), b.len));
 				} else {
-					json_array_append(arr, e);
+					lpj_array_append(arr, e);
 				}
 			}
 			lp_event_set(ev, v[i], arr);
@@ -502,30 +502,30 @@ static bool op_case(const list *l, lp_event *ev, mut_case how)
 	return true;
 }
 
-static json_t *stripped(const json_t *s)
+static lpj_t *stripped(const lpj_t *s)
 {
 	size_t a, b;
-	mut_strip(json_string_value(s), json_string_length(s), &a, &b);
-	return json_stringn_nocheck(json_string_value(s) + a, b - a);
+	mut_strip(lpj_string_value(s), lpj_string_length(s), &a, &b);
+	return lpj_stringn_nocheck(lpj_string_value(s) + a, b - a);
 }
 
 static bool op_strip(const filter_mutate *f, lp_event *ev)
 {
 	lp_fieldref *const *v = f->strip.v;
 	for (size_t i = 0; i < f->strip.n; i++) {
-		json_t *cur = lp_event_get(ev, v[i]);
-		if (cur && json_is_string(cur)) {
+		lpj_t *cur = lp_event_get(ev, v[i]);
+		if (cur && lpj_is_string(cur)) {
 			lp_event_set(ev, v[i], stripped(cur));
-		} else if (cur && json_is_array(cur)) {
-			json_t *arr = json_array();
-			for (size_t k = 0; k < json_array_size(cur); k++) {
-				json_t *e = json_array_get(cur, k);
-				if (!json_is_string(e)) {
-					json_decref(arr);
+		} else if (cur && lpj_is_array(cur)) {
+			lpj_t *arr = lpj_array();
+			for (size_t k = 0; k < lpj_array_size(cur); k++) {
+				lpj_t *e = lpj_array_get(cur, k);
+				if (!lpj_is_string(e)) {
+					lpj_decref(arr);
 					warn_event(f, "cannot strip a non-string element of field '%s'", v[i]->text);
 					return false;
 				}
-				json_array_append_new(arr, stripped(e));
+				lpj_array_append_new(arr, stripped(e));
 			}
 			lp_event_set(ev, v[i], arr);
 		}
@@ -539,9 +539,9 @@ static bool op_split(const filter_mutate *f, lp_event *ev)
 	for (size_t i = 0; i < f->split.n; i++) {
 		bool owned;
 		lp_fieldref *r = resolve(&v[i].field, ev, &owned);
-		json_t *cur = r ? lp_event_get(ev, r) : NULL;
-		if (cur && json_is_string(cur))
-			lp_event_set(ev, r, mut_split(json_string_value(cur), json_string_length(cur), v[i].text));
+		lpj_t *cur = r ? lp_event_get(ev, r) : NULL;
+		if (cur && lpj_is_string(cur))
+			lp_event_set(ev, r, mut_split(lpj_string_value(cur), lpj_string_length(cur), v[i].text));
 		if (owned)
 			lp_fieldref_destroy(r);
 	}
@@ -555,11 +555,11 @@ static bool op_join(const filter_mutate *f, lp_event *ev)
 	for (size_t i = 0; i < f->join.n; i++) {
 		bool owned;
 		lp_fieldref *r = resolve(&v[i].field, ev, &owned);
-		json_t *cur = r ? lp_event_get(ev, r) : NULL;
-		if (cur && json_is_array(cur)) {
+		lpj_t *cur = r ? lp_event_get(ev, r) : NULL;
+		if (cur && lpj_is_array(cur)) {
 			lp_buf_reset(&b);
 			mut_join(cur, v[i].text, &b);
-			lp_event_set(ev, r, json_stringn_nocheck(lp_buf_str(&b), b.len));
+			lp_event_set(ev, r, lpj_stringn_nocheck(lp_buf_str(&b), b.len));
 		}
 		if (owned)
 			lp_fieldref_destroy(r);
@@ -569,14 +569,14 @@ static bool op_join(const filter_mutate *f, lp_event *ev)
 }
 
 /* Ruby's Array(x): nil -> [], array -> itself, else [x]. New reference. */
-static json_t *as_array(json_t *v)
+static lpj_t *as_array(lpj_t *v)
 {
-	if (!v || json_is_null(v))
-		return json_array();
-	if (json_is_array(v))
-		return json_deep_copy(v);
-	json_t *a = json_array();
-	json_array_append_new(a, json_deep_copy(v));
+	if (!v || lpj_is_null(v))
+		return lpj_array();
+	if (lpj_is_array(v))
+		return lpj_deep_copy(v);
+	lpj_t *a = lpj_array();
+	lpj_array_append_new(a, lpj_deep_copy(v));
 	return a;
 }
 
@@ -586,34 +586,34 @@ static json_t *as_array(json_t *v)
 static bool op_merge(const filter_mutate *f, lp_event *ev)
 {
 	const pair *v = f->merge.v;
-	json_t *base = NULL; /* the destination as read at the start of its group */
+	lpj_t *base = NULL; /* the destination as read at the start of its group */
 	for (size_t i = 0; i < f->merge.n; i++) {
 		bool o1, o2;
 		lp_fieldref *dest = resolve(&v[i].field, ev, &o1);
 		lp_fieldref *src = resolve(&v[i].other, ev, &o2);
 		if (!v[i].cont) {
-			json_decref(base);
-			json_t *d = dest ? lp_event_get(ev, dest) : NULL;
-			base = d ? json_deep_copy(d) : NULL;
+			lpj_decref(base);
+			lpj_t *d = dest ? lp_event_get(ev, dest) : NULL;
+			base = d ? lpj_deep_copy(d) : NULL;
 		}
-		json_t *s = src ? lp_event_get(ev, src) : NULL;
+		lpj_t *s = src ? lp_event_get(ev, src) : NULL;
 		if (dest && src) {
-			if (json_is_object(base) != json_is_object(s)) {
+			if (lpj_is_object(base) != lpj_is_object(s)) {
 				lp_error("filter.mutate", "Filter '%s': cannot merge an array and a hash (destination '%s', "
 					 "added field '%s').", f->id, dest->text, src->text);
-			} else if (json_is_object(base)) {
-				json_object_update(base, s);
-				lp_event_set(ev, dest, json_deep_copy(base));
-			} else if (json_is_array(base)) {
-				json_t *add = as_array(s);
-				json_array_extend(base, add);
-				json_decref(add);
-				lp_event_set(ev, dest, json_deep_copy(base));
+			} else if (lpj_is_object(base)) {
+				lpj_object_update(base, s);
+				lp_event_set(ev, dest, lpj_deep_copy(base));
+			} else if (lpj_is_array(base)) {
+				lpj_t *add = as_array(s);
+				lpj_array_extend(base, add);
+				lpj_decref(add);
+				lp_event_set(ev, dest, lpj_deep_copy(base));
 			} else {
-				json_t *m = as_array(base);
-				json_t *add = as_array(s);
-				json_array_extend(m, add);
-				json_decref(add);
+				lpj_t *m = as_array(base);
+				lpj_t *add = as_array(s);
+				lpj_array_extend(m, add);
+				lpj_decref(add);
 				lp_event_set(ev, dest, m);
 			}
 		}
@@ -622,7 +622,7 @@ static bool op_merge(const filter_mutate *f, lp_event *ev)
 		if (o2)
 			lp_fieldref_destroy(src);
 	}
-	json_decref(base);
+	lpj_decref(base);
 	return true;
 }
 
@@ -633,9 +633,9 @@ static bool op_copy(const filter_mutate *f, lp_event *ev)
 		bool o1, o2;
 		lp_fieldref *src = resolve(&v[i].field, ev, &o1);
 		lp_fieldref *dest = resolve(&v[i].other, ev, &o2);
-		json_t *s = src ? lp_event_get(ev, src) : NULL;
-		if (s && !json_is_null(s) && dest)
-			lp_event_set(ev, dest, json_deep_copy(s));
+		lpj_t *s = src ? lp_event_get(ev, src) : NULL;
+		if (s && !lpj_is_null(s) && dest)
+			lp_event_set(ev, dest, lpj_deep_copy(s));
 		if (o1)
 			lp_fieldref_destroy(src);
 		if (o2)

@@ -31,15 +31,15 @@ bool mut_conv_parse(const char *name, mut_conv *out)
 }
 
 
-void mut_to_s(const json_t *v, lp_buf *out)
+void mut_to_s(const lpj_t *v, lp_buf *out)
 {
-	switch (json_typeof(v)) {
-	case JSON_STRING: lp_buf_add(out, json_string_value(v), json_string_length(v)); break;
-	case JSON_INTEGER: lp_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
-	case JSON_REAL: lp_numfmt_ruby(out, json_real_value(v)); break;
-	case JSON_TRUE: lp_buf_adds(out, "true"); break;
-	case JSON_FALSE: lp_buf_adds(out, "false"); break;
-	case JSON_NULL: break;
+	switch (lpj_typeof(v)) {
+	case LPJ_STRING: lp_buf_add(out, lpj_string_value(v), lpj_string_length(v)); break;
+	case LPJ_INTEGER: lp_buf_printf(out, "%" LPJ_INTEGER_FORMAT, lpj_integer_value(v)); break;
+	case LPJ_REAL: lp_numfmt_ruby(out, lpj_real_value(v)); break;
+	case LPJ_TRUE: lp_buf_adds(out, "true"); break;
+	case LPJ_FALSE: lp_buf_adds(out, "false"); break;
+	case LPJ_NULL: break;
 	default: lp_jsonw_value(out, v); break;
 	}
 }
@@ -117,7 +117,7 @@ static bool strict_float(const char *t, double *out)
 /* Ruby's String#to_i: optional sign, digits (single underscores allowed),
  * stops at the first other character; 0 when there are none. Returns NULL
  * when the result needs more than 64 bits (Ruby would make a Bignum). */
-static json_t *ruby_to_i(const char *t)
+static lpj_t *ruby_to_i(const char *t)
 {
 	const char *p = t;
 	while (is_space(*p))
@@ -136,31 +136,31 @@ static json_t *ruby_to_i(const char *t)
 			return NULL;
 		v = v * 10 + d;
 	}
-	return json_integer(neg ? (json_int_t)(0 - v) : (json_int_t)v);
+	return lpj_integer(neg ? (lpj_int_t)(0 - v) : (lpj_int_t)v);
 }
 
 /* Integer(d) truncates toward zero; NULL when not finite or beyond 64 bits. */
-static json_t *int_of_double(double d)
+static lpj_t *int_of_double(double d)
 {
 	if (!isfinite(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
 		return NULL;
-	return json_integer((json_int_t)d);
+	return lpj_integer((lpj_int_t)d);
 }
 
-static json_t *to_integer(const json_t *v, bool eu)
+static lpj_t *to_integer(const lpj_t *v, bool eu)
 {
-	if (json_is_true(v))
-		return json_integer(1);
-	if (json_is_false(v))
-		return json_integer(0);
-	if (json_is_integer(v))
-		return json_integer(json_integer_value(v));
-	if (json_is_real(v))
-		return int_of_double(json_real_value(v));
-	if (!json_is_string(v))
+	if (lpj_is_true(v))
+		return lpj_integer(1);
+	if (lpj_is_false(v))
+		return lpj_integer(0);
+	if (lpj_is_integer(v))
+		return lpj_integer(lpj_integer_value(v));
+	if (lpj_is_real(v))
+		return int_of_double(lpj_real_value(v));
+	if (!lpj_is_string(v))
 		return NULL;
-	char *t = clean_number(json_string_value(v), json_string_length(v), eu);
-	json_t *r = NULL;
+	char *t = clean_number(lpj_string_value(v), lpj_string_length(v), eu);
+	lpj_t *r = NULL;
 	double d;
 	if (is_hex(t)) {
 		char *end;
@@ -175,25 +175,25 @@ static json_t *to_integer(const json_t *v, bool eu)
 	return r;
 }
 
-static json_t *to_float(const json_t *v, bool eu)
+static lpj_t *to_float(const lpj_t *v, bool eu)
 {
-	if (json_is_true(v))
-		return json_real(1.0);
-	if (json_is_false(v))
-		return json_real(0.0);
-	if (json_is_number(v))
-		return json_real(json_number_value(v));
-	if (!json_is_string(v))
+	if (lpj_is_true(v))
+		return lpj_real(1.0);
+	if (lpj_is_false(v))
+		return lpj_real(0.0);
+	if (lpj_is_number(v))
+		return lpj_real(lpj_number_value(v));
+	if (!lpj_is_string(v))
 		return NULL;
-	char *t = clean_number(json_string_value(v), json_string_length(v), eu);
+	char *t = clean_number(lpj_string_value(v), lpj_string_length(v), eu);
 	double d;
-	json_t *r = NULL;
+	lpj_t *r = NULL;
 	if (is_hex(t)) {
 		char *end;
 		d = strtod(t, &end);
-		r = *end == '\0' && end != t ? json_real(d) : NULL;
+		r = *end == '\0' && end != t ? lpj_real(d) : NULL;
 	} else if (strict_float(t, &d)) {
-		r = json_real(d);
+		r = lpj_real(d);
 	}
 	lp_free(t);
 	return r;
@@ -210,7 +210,7 @@ static void init_bool_regexes(void)
 	false_re = lp_regex_compile("(?i)^(false|f|no|n|0|0.0)$", NULL, 0, NULL);
 }
 
-json_t *mut_convert(const json_t *v, mut_conv type, bool *unchanged)
+lpj_t *mut_convert(const lpj_t *v, mut_conv type, bool *unchanged)
 {
 	*unchanged = false;
 	switch (type) {
@@ -221,7 +221,7 @@ json_t *mut_convert(const json_t *v, mut_conv type, bool *unchanged)
 	case MUT_CONV_STRING: {
 		lp_buf b = LP_BUF_INIT;
 		mut_to_s(v, &b);
-		json_t *r = json_stringn_nocheck(lp_buf_str(&b), b.len);
+		lpj_t *r = lpj_stringn_nocheck(lp_buf_str(&b), b.len);
 		lp_buf_fini(&b);
 		return r;
 	}
@@ -230,14 +230,14 @@ json_t *mut_convert(const json_t *v, mut_conv type, bool *unchanged)
 		lp_buf b = LP_BUF_INIT;
 		mut_to_s(v, &b);
 		const char *s = lp_buf_str(&b);
-		json_t *r;
+		lpj_t *r;
 		if (lp_regex_match(true_re, s, b.len)) {
-			r = json_true();
+			r = lpj_true();
 		} else if (!*s || lp_regex_match(false_re, s, b.len)) {
-			r = json_false();
+			r = lpj_false();
 		} else {
 			*unchanged = true;
-			r = json_deep_copy(v);
+			r = lpj_deep_copy(v);
 		}
 		lp_buf_fini(&b);
 		return r;
@@ -558,16 +558,16 @@ void mut_change_case(const char *s, size_t len, mut_case how, lp_buf *out)
 
 /* ---- split / join ---- */
 
-json_t *mut_split(const char *s, size_t len, const char *sep)
+lpj_t *mut_split(const char *s, size_t len, const char *sep)
 {
-	json_t *arr = json_array();
+	lpj_t *arr = lpj_array();
 	size_t seplen = strlen(sep);
 	if (seplen == 0) {
 		for (size_t i = 0; i < len;) {
 			size_t n = utf8_len((unsigned char)s[i]);
 			if (i + n > len)
 				n = len - i;
-			json_array_append_new(arr, json_stringn_nocheck(s + i, n));
+			lpj_array_append_new(arr, lpj_stringn_nocheck(s + i, n));
 			i += n;
 		}
 		return arr;
@@ -582,37 +582,37 @@ json_t *mut_split(const char *s, size_t len, const char *sep)
 			size_t st = i;
 			while (i < len && !is_space(s[i]))
 				i++;
-			json_array_append_new(arr, json_stringn_nocheck(s + st, i - st));
+			lpj_array_append_new(arr, lpj_stringn_nocheck(s + st, i - st));
 		}
 		return arr;
 	}
 	size_t st = 0;
 	for (size_t i = 0; i + seplen <= len;) {
 		if (memcmp(s + i, sep, seplen) == 0) {
-			json_array_append_new(arr, json_stringn_nocheck(s + st, i - st));
+			lpj_array_append_new(arr, lpj_stringn_nocheck(s + st, i - st));
 			i += seplen;
 			st = i;
 		} else {
 			i++;
 		}
 	}
-	json_array_append_new(arr, json_stringn_nocheck(s + st, len - st));
-	while (json_array_size(arr) > 0) {
-		json_t *last = json_array_get(arr, json_array_size(arr) - 1);
-		if (json_string_length(last) != 0)
+	lpj_array_append_new(arr, lpj_stringn_nocheck(s + st, len - st));
+	while (lpj_array_size(arr) > 0) {
+		lpj_t *last = lpj_array_get(arr, lpj_array_size(arr) - 1);
+		if (lpj_string_length(last) != 0)
 			break;
-		json_array_remove(arr, json_array_size(arr) - 1);
+		lpj_array_remove(arr, lpj_array_size(arr) - 1);
 	}
 	return arr;
 }
 
-void mut_join(const json_t *arr, const char *sep, lp_buf *out)
+void mut_join(const lpj_t *arr, const char *sep, lp_buf *out)
 {
-	for (size_t i = 0; i < json_array_size(arr); i++) {
+	for (size_t i = 0; i < lpj_array_size(arr); i++) {
 		if (i)
 			lp_buf_adds(out, sep);
-		const json_t *e = json_array_get(arr, i);
-		if (json_is_array(e))
+		const lpj_t *e = lpj_array_get(arr, i);
+		if (lpj_is_array(e))
 			mut_join(e, sep, out);
 		else
 			mut_to_s(e, out);

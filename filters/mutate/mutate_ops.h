@@ -10,7 +10,7 @@
 #include "pipeline/buf.h"
 #include "pipeline/regex.h"
 
-#include <jansson.h>
+#include "pipeline/json.h"
 #include <stdbool.h>
 
 typedef enum {
@@ -25,7 +25,7 @@ bool mut_conv_parse(const char *name, mut_conv *out);
  * raises in Logstash (e.g. float of "abc"): the caller tags the event.
  * *unchanged is set when a boolean conversion could not be done and the
  * value passes through (Logstash logs a warning and keeps it). */
-json_t *mut_convert(const json_t *v, mut_conv type, bool *unchanged);
+lpj_t *mut_convert(const lpj_t *v, mut_conv type, bool *unchanged);
 
 /* Ruby (Onigmo) does not capture plain (...) groups in a pattern that has
  * named groups. Returns a new pattern where, if pattern has a named group,
@@ -55,14 +55,14 @@ void mut_strip(const char *s, size_t len, size_t *start, size_t *end);
 /* Ruby String#split(sep) for a string separator: " " splits on runs of
  * whitespace ignoring leading whitespace; trailing empty fields are removed;
  * "" splits into characters. Returns a new array. */
-json_t *mut_split(const char *s, size_t len, const char *sep);
+lpj_t *mut_split(const char *s, size_t len, const char *sep);
 
 /* Ruby Array#join: elements rendered as strings (nested arrays joined
  * recursively, objects as JSON). Appends to out. */
-void mut_join(const json_t *arr, const char *sep, lp_buf *out);
+void mut_join(const lpj_t *arr, const char *sep, lp_buf *out);
 
 /* Ruby to_s of a scalar value (integers, floats like 1.0 and 1.0e+20,
  * true/false, strings as is); appends to out. */
-void mut_to_s(const json_t *v, lp_buf *out);
+void mut_to_s(const lpj_t *v, lp_buf *out);
 
 #endif

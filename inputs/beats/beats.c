@@ -73,8 +73,8 @@ static bool read_enrich(beats_server *srv, lp_args *a)
 {
 	srv->enrich_source = srv->enrich_ssl = false;
 	bool codec = false;
-	const json_t *v = lp_args_get(a, "enrich");
-	size_t n = json_is_array(v) ? json_array_size(v) : 0;
+	const lpj_t *v = lp_args_get(a, "enrich");
+	size_t n = lpj_is_array(v) ? lpj_array_size(v) : 0;
 	bool ok = true;
 	for (size_t i = 0; i < n; i++) {
 		const char *s = lp_args_item_str(a, "enrich", i);
@@ -114,8 +114,8 @@ static bool read_deprecated_tls(beats_server *srv, lp_args *a)
 {
 	static const char *const versions[] = { "TLSv1.1", "TLSv1.2", "TLSv1.3" };
 	if (lp_args_isset(a, "cipher_suites") && !srv->tls.n_ciphers) {
-		const json_t *v = lp_args_get(a, "cipher_suites");
-		size_t n = json_is_array(v) ? json_array_size(v) : 0;
+		const lpj_t *v = lp_args_get(a, "cipher_suites");
+		size_t n = lpj_is_array(v) ? lpj_array_size(v) : 0;
 		const char **list = lp_calloc(n ? n : 1, sizeof(char *));
 		for (size_t i = 0; i < n; i++)
 			list[i] = lp_args_item_str(a, "cipher_suites", i);

@@ -361,17 +361,17 @@ void beats_conn_retry_paused(beats_server *srv)
 
 static void set_str(lp_event *ev, const lp_fieldref *ref, const char *s)
 {
-	lp_event_set(ev, ref, json_string(s));
+	lp_event_set(ev, ref, lpj_string(s));
 }
 
-static json_t *string_value(const char *s, size_t len)
+static lpj_t *string_value(const char *s, size_t len)
 {
-	json_t *v = json_stringn(s, len);
+	lpj_t *v = lpj_stringn(s, len);
 	if (v)
 		return v;
 	lp_buf b = LP_BUF_INIT;
 	lp_utf8_sanitize(&b, s, len);
-	v = json_stringn(b.data ? b.data : "", b.len);
+	v = lpj_stringn(b.data ? b.data : "", b.len);
 	lp_buf_fini(&b);
 	return v;
 }
@@ -380,23 +380,28 @@ static json_t *string_value(const char *s, size_t len)
 static lp_event *make_event(beats_conn *c, const lp_beats_frame *f, char *why, size_t cap)
 {
 	beats_server *srv = c->srv;
-	json_t *obj;
+	lpj_t *obj;
+	lp_arena *arena = NULL; /* the JSON is parsed into one the event adopts */
 	if (f->type == LP_BEATS_JSON) {
 		char jerr[120];
 		size_t at = 0;
+		arena = lp_arena_create();
+		lp_arena *prev = lpj_arena_enter(arena);
 		obj = lp_json_load(f->payload, f->len, jerr, sizeof(jerr), &at);
+		lpj_arena_leave(prev);
 		if (!obj) {
+			lp_arena_unref(arena);
 			snprintf(why, cap, "the payload of event %u is not JSON (%.100s at byte %zu)", f->seq,
 				 jerr, at);
 			return NULL;
 		}
-		if (!json_is_object(obj)) {
-			json_decref(obj);
+		if (!lpj_is_object(obj)) {
+			lp_arena_unref(arena);
 			snprintf(why, cap, "the payload of event %u is not a JSON object", f->seq);
 			return NULL;
 		}
 	} else {
-		obj = json_object();
+		obj = lpj_object();
 		for (size_t i = 0; i < f->n_pairs; i++) {
 			const lp_beats_kv *kv = &f->pairs[i];
 			if (!kv->key_len || !lp_utf8_valid(kv->key, kv->key_len) ||
@@ -407,11 +412,13 @@ static lp_event *make_event(beats_conn *c, const lp_beats_frame *f, char *why, s
 				key = lp_strdup("message"); /* logstash-forwarder's line */
 			else
 				key = lp_strndup(kv->key, kv->key_len);
-			json_object_set_new(obj, key, string_value(kv->val, kv->val_len));
+			lpj_object_set_new(obj, key, string_value(kv->val, kv->val_len));
 			lp_free(key);
 		}
 	}
 	lp_event *ev = lp_event_new(obj);
+	lp_arena_unref(arena);
+	lp_arena *prev = lp_event_enter(ev);
 	if (srv->enrich_source) {
 		set_str(ev, srv->ref_host_name, c->s.peer_ip);
 		set_str(ev, srv->ref_host_ip, c->s.peer_ip);
@@ -423,7 +430,7 @@ static lp_event *make_event(beats_conn *c, const lp_beats_frame *f, char *why, s
 		}
 		/* as Logstash: the status always, the details for a verified
 		 * client certificate */
-		lp_event_set(ev, srv->ref_tls_status, json_boolean(c->tls.verified));
+		lp_event_set(ev, srv->ref_tls_status, lpj_boolean(c->tls.verified));
 		if (c->tls.verified) {
 			set_str(ev, srv->ref_tls_proto, c->tls.protocol);
 			set_str(ev, srv->ref_tls_cipher, c->tls.cipher);
@@ -433,6 +440,7 @@ static lp_event *make_event(beats_conn *c, const lp_beats_frame *f, char *why, s
 	if (srv->codec_tag)
 		lp_event_tag(ev, lp_event_get_str(ev, srv->ref_message) ? srv->tag_applied :
 									  "beats_input_raw_event");
+	lp_event_leave(prev);
 	return ev;
 }
 

@@ -64,8 +64,8 @@ static void *generator_create(lp_args *a)
 		return NULL;
 	}
 	g->threads = (long)lp_args_int(a, "threads", 1);
-	const json_t *lines = lp_args_get(a, "lines");
-	size_t n = lines && json_is_array(lines) ? json_array_size(lines) : 0;
+	const lpj_t *lines = lp_args_get(a, "lines");
+	size_t n = lines && lpj_is_array(lines) ? lpj_array_size(lines) : 0;
 	if (n) {
 		g->lines = lp_calloc(n, sizeof(*g->lines));
 		g->lens = lp_calloc(n, sizeof(*g->lens));
@@ -132,8 +132,8 @@ static int push(lp_source *src, lp_event_vec *vec)
 
 static void decorate(in_generator *g, lp_event *ev, long long seq)
 {
-	lp_event_set(ev, g->host_ref, json_string_nocheck(g->hostname));
-	lp_event_set(ev, g->seq_ref, json_integer(seq));
+	lp_event_set(ev, g->host_ref, lpj_string_nocheck(g->hostname));
+	lp_event_set(ev, g->seq_ref, lpj_integer(seq));
 }
 
 static int generate(in_generator *g, lp_source *src)

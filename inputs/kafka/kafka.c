@@ -173,18 +173,18 @@ static bool conf_set(lp_args *a, rd_kafka_conf_t *conf, const char *option, size
 }
 
 /* A JSON scalar as property text (numbers without a fraction as integers). */
-static bool value_text(const json_t *v, char *buf, size_t cap, const char **out)
+static bool value_text(const lpj_t *v, char *buf, size_t cap, const char **out)
 {
-	if (json_is_string(v)) {
-		*out = json_string_value(v);
+	if (lpj_is_string(v)) {
+		*out = lpj_string_value(v);
 		return true;
 	}
-	if (json_is_integer(v))
-		snprintf(buf, cap, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		snprintf(buf, cap, "%.17g", json_real_value(v));
-	else if (json_is_boolean(v))
-		snprintf(buf, cap, "%s", json_is_true(v) ? "true" : "false");
+	if (lpj_is_integer(v))
+		snprintf(buf, cap, "%lld", (long long)lpj_integer_value(v));
+	else if (lpj_is_real(v))
+		snprintf(buf, cap, "%.17g", lpj_real_value(v));
+	else if (lpj_is_boolean(v))
+		snprintf(buf, cap, "%s", lpj_is_true(v) ? "true" : "false");
 	else
 		return false;
 	*out = buf;
@@ -194,10 +194,10 @@ static bool value_text(const json_t *v, char *buf, size_t cap, const char **out)
 static void apply_direct(lp_args *a, rd_kafka_conf_t *conf)
 {
 	for (size_t i = 0; i < sizeof(direct) / sizeof(direct[0]); i++) {
-		const json_t *v = lp_args_get(a, direct[i].option);
+		const lpj_t *v = lp_args_get(a, direct[i].option);
 		char buf[64];
 		const char *text;
-		if (!v || json_is_null(v) || !value_text(v, buf, sizeof(buf), &text))
+		if (!v || lpj_is_null(v) || !value_text(v, buf, sizeof(buf), &text))
 			continue;
 		conf_set(a, conf, direct[i].option, (size_t)-1, direct[i].property, text);
 	}
@@ -295,13 +295,13 @@ static void apply_security(lp_args *a, rd_kafka_conf_t *conf)
 
 static void apply_properties(lp_args *a, rd_kafka_conf_t *conf)
 {
-	const json_t *props = lp_args_get(a, "kafka_properties");
-	if (!json_is_object(props))
+	const lpj_t *props = lp_args_get(a, "kafka_properties");
+	if (!lpj_is_object(props))
 		return;
 	const char *key;
-	const json_t *v;
+	const lpj_t *v;
 	size_t i = 0;
-	json_object_foreach((json_t *)props, key, v) {
+	lpj_object_foreach((lpj_t *)props, key, v) {
 		char buf[64];
 		const char *text;
 		bool ok = true;
@@ -374,8 +374,8 @@ static void *kafka_create(lp_args *a)
 		in->topics[0] = lp_asprintf("^(%s)$", pattern);
 		in->n_topics = 1;
 	} else {
-		const json_t *t = lp_args_get(a, "topics");
-		size_t n = json_array_size(t);
+		const lpj_t *t = lp_args_get(a, "topics");
+		size_t n = lpj_array_size(t);
 		if (n == 0)
 			lp_args_error(a, "topics", "at least one topic (or topics_pattern) is needed");
 		in->topics = lp_calloc(n ? n : 1, sizeof(char *));

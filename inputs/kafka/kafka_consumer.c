@@ -308,31 +308,31 @@ static void message_error(consumer *c, const rd_kafka_message_t *m)
 }
 
 /* Builds [@metadata][kafka] for a message. Ownership: caller owns it. */
-static json_t *kafka_meta(consumer *c, const rd_kafka_message_t *m)
+static lpj_t *kafka_meta(consumer *c, const rd_kafka_message_t *m)
 {
-	json_t *k = json_object();
-	json_object_set_new(k, "topic", json_string(rd_kafka_topic_name(m->rkt)));
-	json_object_set_new(k, "consumer_group", json_string(c->in->group_id));
-	json_object_set_new(k, "partition", json_integer(m->partition));
-	json_object_set_new(k, "offset", json_integer(m->offset));
+	lpj_t *k = lpj_object();
+	lpj_object_set_new(k, "topic", lpj_string(rd_kafka_topic_name(m->rkt)));
+	lpj_object_set_new(k, "consumer_group", lpj_string(c->in->group_id));
+	lpj_object_set_new(k, "partition", lpj_integer(m->partition));
+	lpj_object_set_new(k, "offset", lpj_integer(m->offset));
 	if (m->key && lp_utf8_valid(m->key, m->key_len))
-		json_object_set_new(k, "key", json_stringn(m->key, m->key_len));
+		lpj_object_set_new(k, "key", lpj_stringn(m->key, m->key_len));
 	else
-		json_object_set_new(k, "key", json_null());
+		lpj_object_set_new(k, "key", lpj_null());
 	rd_kafka_timestamp_type_t tstype;
 	int64_t ts = rd_kafka_message_timestamp(m, &tstype);
-	json_object_set_new(k, "timestamp", ts >= 0 ? json_integer(ts) : json_null());
+	lpj_object_set_new(k, "timestamp", ts >= 0 ? lpj_integer(ts) : lpj_null());
 	rd_kafka_headers_t *hdrs;
 	if (c->in->decorate == LP_KAFKA_DECORATE_EXTENDED &&
 	    rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-		json_t *h = json_object();
+		lpj_t *h = lpj_object();
 		const char *name;
 		const void *val;
 		size_t size;
 		for (size_t i = 0; !rd_kafka_header_get_all(hdrs, i, &name, &val, &size); i++)
 			if (name && val && lp_utf8_valid(val, size))
-				json_object_set_new(h, name, json_stringn(val, size));
-		json_object_set_new(k, "headers", h);
+				lpj_object_set_new(h, name, lpj_stringn(val, size));
+		lpj_object_set_new(k, "headers", h);
 	}
 	return k;
 }
@@ -377,7 +377,7 @@ static int handle_batch(consumer *c, rd_kafka_message_t **msgs, size_t n, batch 
 		const char *payload = m->payload ? m->payload : "";
 		lp_decoder_decode(c->dec, payload, m->len, vec);
 		lp_decoder_flush(c->dec, vec);
-		json_t *meta = NULL;
+		lpj_t *meta = NULL;
 		if (c->in->decorate != LP_KAFKA_DECORATE_NONE && vec->n > before)
 			meta = kafka_meta(c, m);
 		for (size_t j = before; j < vec->n; j++) {
@@ -385,7 +385,7 @@ static int handle_batch(consumer *c, rd_kafka_message_t **msgs, size_t n, batch 
 			lp_event_set_ack(ev, b->ack);
 			if (meta)
 				lp_event_set(ev, c->in->meta_ref,
-					     j + 1 == vec->n ? meta : json_deep_copy(meta));
+					     j + 1 == vec->n ? meta : lpj_deep_copy(meta));
 		}
 	}
 	batch **bs = *bsp;

@@ -92,7 +92,7 @@ static int push(in_stdin *s, lp_source *src, lp_event_vec *vec)
 	for (size_t i = 0; i < vec->n; i++) {
 		lp_event *ev = vec->v[i];
 		if (!lp_event_get(ev, s->host_ref))
-			lp_event_set(ev, s->host_ref, json_string(s->hostname));
+			lp_event_set(ev, s->host_ref, lpj_string(s->hostname));
 		lp_event_set_ack(ev, ack);
 	}
 	lp_ack_release(ack);

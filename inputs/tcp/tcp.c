@@ -261,13 +261,13 @@ static void enrich(tcp_conn *c, size_t from)
 		lp_event *ev = c->pending.v[i];
 		/* as Logstash: what the codec already set stays */
 		if (!lp_event_get(ev, srv->ref_name))
-			lp_event_set(ev, srv->ref_name, json_string(c->s.peer_ip));
+			lp_event_set(ev, srv->ref_name, lpj_string(c->s.peer_ip));
 		if (!lp_event_get(ev, srv->ref_ip))
-			lp_event_set(ev, srv->ref_ip, json_string(c->s.peer_ip));
+			lp_event_set(ev, srv->ref_ip, lpj_string(c->s.peer_ip));
 		if (!lp_event_get(ev, srv->ref_port))
-			lp_event_set(ev, srv->ref_port, json_integer(c->s.peer_port));
+			lp_event_set(ev, srv->ref_port, lpj_integer(c->s.peer_port));
 		if (c->subject[0] && !lp_event_get(ev, srv->ref_subject))
-			lp_event_set(ev, srv->ref_subject, json_string(c->subject));
+			lp_event_set(ev, srv->ref_subject, lpj_string(c->subject));
 	}
 }
 

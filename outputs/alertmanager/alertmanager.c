@@ -101,13 +101,13 @@ static void amout_destroy(void *inst)
 static size_t read_hash(lp_args *a, const char *opt, bool label_names, char ***names,
 			lp_template ***values)
 {
-	const json_t *h = lp_args_get(a, opt);
-	size_t cap = json_is_object(h) ? json_object_size(h) : 0, n = 0, i = 0;
+	const lpj_t *h = lp_args_get(a, opt);
+	size_t cap = lpj_is_object(h) ? lpj_object_size(h) : 0, n = 0, i = 0;
 	*names = lp_calloc(cap + 1, sizeof(**names));
 	*values = lp_calloc(cap + 1, sizeof(**values));
 	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)h, k, v) {
+	lpj_t *v;
+	lpj_object_foreach((lpj_t *)h, k, v) {
 		size_t at = i++;
 		if (label_names && !lp_am_batch_label_name_ok(k)) {
 			lp_args_error_item(a, opt, at,
@@ -115,8 +115,8 @@ static size_t read_hash(lp_args *a, const char *opt, bool label_names, char ***n
 					   "not starting with a digit)", k);
 			continue;
 		}
-		char *text = json_is_string(v) ? lp_strdup(json_string_value(v))
-			     : json_is_number(v) ? lp_asprintf("%g", json_number_value(v))
+		char *text = lpj_is_string(v) ? lp_strdup(lpj_string_value(v))
+			     : lpj_is_number(v) ? lp_asprintf("%g", lpj_number_value(v))
 						 : NULL;
 		if (!text) {
 			lp_args_error_item(a, opt, at, "the value of '%s' must be a string", k);
@@ -135,8 +135,8 @@ static size_t read_hash(lp_args *a, const char *opt, bool label_names, char ***n
 
 static void read_urls(lp_args *a, amout *o)
 {
-	const json_t *arr = lp_args_get(a, "url");
-	size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
+	const lpj_t *arr = lp_args_get(a, "url");
+	size_t n = lpj_is_array(arr) ? lpj_array_size(arr) : 0;
 	o->urls = lp_calloc(n + 1, sizeof(*o->urls));
 	o->safe_urls = lp_calloc(n + 1, sizeof(*o->safe_urls));
 	for (size_t i = 0; i < n; i++) {

@@ -28,7 +28,7 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <jansson.h>
+#include "pipeline/json.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,8 +240,8 @@ static void es_destroy(void *inst);
 
 static bool read_template_file(lp_es_output *o, lp_args *a, const char *path)
 {
-	json_error_t err;
-	json_t *t = json_load_file(path, 0, &err);
+	lpj_error_t err;
+	lpj_t *t = lpj_load_file(path, 0, &err);
 	if (!t) {
 		if (err.line > 0)
 			lp_args_error(a, "template", "cannot read the template \"%s\": %s (line %d)", path, err.text,
@@ -250,16 +250,16 @@ static bool read_template_file(lp_es_output *o, lp_args *a, const char *path)
 			lp_args_error(a, "template", "cannot read the template: %s", err.text);
 		return false;
 	}
-	if (!json_is_object(t) || !json_object_get(t, "index_patterns")) {
+	if (!lpj_is_object(t) || !lpj_object_get(t, "index_patterns")) {
 		lp_args_error(a, "template", "the template \"%s\" must be a JSON object with \"index_patterns\"", path);
-		json_decref(t);
+		lpj_decref(t);
 		return false;
 	}
 	lp_buf b = LP_BUF_INIT;
 	lp_jsonw_value(&b, t);
 	o->template_body = lp_strdup(lp_buf_str(&b));
 	lp_buf_fini(&b);
-	json_decref(t);
+	lpj_decref(t);
 	return true;
 }
 
@@ -298,8 +298,8 @@ static void *es_create(lp_args *a)
 	}
 
 	/* Hosts. */
-	const json_t *hosts = lp_args_get(a, "hosts");
-	size_t nh = json_array_size(hosts);
+	const lpj_t *hosts = lp_args_get(a, "hosts");
+	size_t nh = lpj_array_size(hosts);
 	bool tls = lp_args_bool(a, "ssl_enabled", false);
 	if (nh == 0)
 		lp_args_error(a, "hosts", "at least one host is needed");
@@ -326,16 +326,16 @@ static void *es_create(lp_args *a)
 		add_header(o, "Authorization", lp_asprintf("ApiKey %s", enc));
 		lp_free(enc);
 	}
-	const json_t *ch = lp_args_get(a, "custom_headers");
+	const lpj_t *ch = lp_args_get(a, "custom_headers");
 	const char *k;
-	const json_t *v;
+	const lpj_t *v;
 	size_t hi = 0;
-	json_object_foreach((json_t *)ch, k, v) {
+	lpj_object_foreach((lpj_t *)ch, k, v) {
 		if (!*k || strpbrk(k, " :\r\n\t")) {
 			lp_args_error_item(a, "custom_headers", hi, "'%s' is not a valid header name", k);
-		} else if (json_is_string(v) && !strpbrk(json_string_value(v), "\r\n")) {
-			add_header(o, k, lp_strdup(json_string_value(v)));
-		} else if (json_is_number(v)) {
+		} else if (lpj_is_string(v) && !strpbrk(lpj_string_value(v), "\r\n")) {
+			add_header(o, k, lp_strdup(lpj_string_value(v)));
+		} else if (lpj_is_number(v)) {
 			lp_buf b = LP_BUF_INIT;
 			lp_jsonw_value(&b, v);
 			add_header(o, k, lp_strdup(lp_buf_str(&b)));
@@ -390,8 +390,8 @@ static void *es_create(lp_args *a)
 	if (o->retry_max_ms < o->retry_initial_ms)
 		o->retry_max_ms = o->retry_initial_ms;
 	o->resurrect_delay_ms = (long)(lp_args_num(a, "resurrect_delay", 5) * 1000);
-	const json_t *codes = lp_args_get(a, "dlq_custom_codes");
-	o->n_dlq_codes = json_array_size(codes);
+	const lpj_t *codes = lp_args_get(a, "dlq_custom_codes");
+	o->n_dlq_codes = lpj_array_size(codes);
 	o->dlq_codes = lp_calloc(o->n_dlq_codes + 1, sizeof(long));
 	for (size_t i = 0; i < o->n_dlq_codes; i++) {
 		const char *c = lp_args_item_str(a, "dlq_custom_codes", i);
@@ -405,8 +405,8 @@ static void *es_create(lp_args *a)
 					   "or retried)", code);
 		o->dlq_codes[i] = code;
 	}
-	const json_t *sil = lp_args_get(a, "silence_errors_in_log");
-	o->n_silence = json_array_size(sil);
+	const lpj_t *sil = lp_args_get(a, "silence_errors_in_log");
+	o->n_silence = lpj_array_size(sil);
 	o->silence = lp_calloc(o->n_silence + 1, sizeof(char *));
 	for (size_t i = 0; i < o->n_silence; i++) {
 		const char *s = lp_args_item_str(a, "silence_errors_in_log", i);

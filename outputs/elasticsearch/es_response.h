@@ -53,6 +53,6 @@ int lp_es_response_classify(const char *body, size_t len, size_t n, const size_t
 /* The error of an Elasticsearch error object ({"type","reason",
  * "caused_by"...}) as "type: reason" (with " (caused by type: reason)" when
  * there is a cause); "unknown error" when it is not an object. Caller frees. */
-char *lp_es_response_error_text(const json_t *error);
+char *lp_es_response_error_text(const lpj_t *error);
 
 #endif

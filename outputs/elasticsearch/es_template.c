@@ -5,7 +5,7 @@
 #include "pipeline/mem.h"
 
 #include <errno.h>
-#include <jansson.h>
+#include "pipeline/json.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +13,8 @@
 
 int lp_es_template_parse_major(const char *body, size_t len)
 {
-	json_t *root = json_loadb(body, len, 0, NULL);
-	const char *num = json_string_value(json_object_get(json_object_get(root, "version"), "number"));
+	lpj_t *root = lpj_loadb(body, len, 0, NULL);
+	const char *num = lpj_string_value(lpj_object_get(lpj_object_get(root, "version"), "number"));
 	int major = LP_EPARSE;
 	if (num && num[0] >= '0' && num[0] <= '9') {
 		char *end;
@@ -22,7 +22,7 @@ int lp_es_template_parse_major(const char *body, size_t len)
 		if ((*end == '.' || *end == '\0' || *end == '-') && v > 0 && v < 1000)
 			major = (int)v;
 	}
-	json_decref(root);
+	lpj_decref(root);
 	return major;
 }
 
@@ -53,7 +53,7 @@ char *lp_es_template_builtin(bool composable, const char *pattern)
 {
 	/* Strings as text with a keyword sub-field, "message" as text only,
 	 * @timestamp a date: the shape of Logstash's own default template. */
-	json_t *mappings = json_pack(
+	lpj_t *mappings = lpj_pack(
 		"{s:[{s:{s:s, s:s, s:{s:s, s:b}}}, {s:{s:s, s:s, s:{s:s, s:b, s:{s:{s:s, s:i}}}}}],"
 		" s:{s:{s:s}, s:{s:s}}}",
 		"dynamic_templates",
@@ -63,16 +63,16 @@ char *lp_es_template_builtin(bool composable, const char *pattern)
 		"mapping", "type", "text", "norms", 0, "fields", "keyword", "type", "keyword",
 		"ignore_above", 256,
 		"properties", "@timestamp", "type", "date", "@version", "type", "keyword");
-	json_t *settings = json_pack("{s:s}", "index.refresh_interval", "5s");
-	json_t *t;
+	lpj_t *settings = lpj_pack("{s:s}", "index.refresh_interval", "5s");
+	lpj_t *t;
 	if (composable)
-		t = json_pack("{s:[s], s:i, s:{s:o, s:o}}", "index_patterns", pattern, "priority", 200,
+		t = lpj_pack("{s:[s], s:i, s:{s:o, s:o}}", "index_patterns", pattern, "priority", 200,
 			      "template", "settings", settings, "mappings", mappings);
 	else
-		t = json_pack("{s:[s], s:i, s:o, s:o}", "index_patterns", pattern, "order", 0,
+		t = lpj_pack("{s:[s], s:i, s:o, s:o}", "index_patterns", pattern, "order", 0,
 			      "settings", settings, "mappings", mappings);
-	char *s = json_dumps(t, JSON_COMPACT);
-	json_decref(t);
+	char *s = lpj_dumps(t, LPJ_COMPACT);
+	lpj_decref(t);
 	char *r = lp_strdup(s);
 	free(s);
 	return r;

@@ -131,8 +131,8 @@ static char *dup_opt(const lp_args *a, const char *name)
 
 static size_t read_codes(lp_args *a, const char *name, int *out)
 {
-	const json_t *arr = lp_args_get(a, name);
-	size_t n = json_is_array(arr) ? json_array_size(arr) : 0, k = 0;
+	const lpj_t *arr = lp_args_get(a, name);
+	size_t n = lpj_is_array(arr) ? lpj_array_size(arr) : 0, k = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *s = lp_args_item_str(a, name, i);
 		char *end = NULL;
@@ -160,23 +160,23 @@ static bool has_code(const int *codes, size_t n, long code)
 
 static void read_headers(lp_args *a, httpout *o)
 {
-	const json_t *h = lp_args_get(a, "headers");
-	if (!json_is_object(h))
+	const lpj_t *h = lp_args_get(a, "headers");
+	if (!lpj_is_object(h))
 		return;
-	o->headers = lp_calloc(json_object_size(h) + 1, sizeof(*o->headers));
+	o->headers = lp_calloc(lpj_object_size(h) + 1, sizeof(*o->headers));
 	const char *k;
-	json_t *v;
+	lpj_t *v;
 	size_t i = 0;
-	json_object_foreach((json_t *)h, k, v) {
+	lpj_object_foreach((lpj_t *)h, k, v) {
 		if (!*k || strpbrk(k, ": \t\r\n")) {
 			lp_args_error_item(a, "headers", i, "'%s' is not a valid header name", k);
 			i++;
 			continue;
 		}
-		const char *text = json_is_string(v) ? json_string_value(v) : NULL;
+		const char *text = lpj_is_string(v) ? lpj_string_value(v) : NULL;
 		char *num = NULL;
-		if (!text && json_is_number(v))
-			text = num = lp_asprintf("%g", json_number_value(v));
+		if (!text && lpj_is_number(v))
+			text = num = lp_asprintf("%g", lpj_number_value(v));
 		if (!text) {
 			lp_args_error_item(a, "headers", i, "the value of header '%s' must be a string", k);
 			i++;

@@ -32,18 +32,18 @@ void lp_http_map_destroy(lp_http_map *m)
 	lp_free(m);
 }
 
-static lp_http_map *compile(const json_t *v, const char *path, char *err, size_t err_len)
+static lp_http_map *compile(const lpj_t *v, const char *path, char *err, size_t err_len)
 {
 	lp_http_map *m = lp_calloc(1, sizeof(*m));
-	if (json_is_object(v)) {
+	if (lpj_is_object(v)) {
 		m->kind = MAP_OBJECT;
-		m->n = json_object_size(v);
+		m->n = lpj_object_size(v);
 		m->keys = lp_calloc(m->n ? m->n : 1, sizeof(*m->keys));
 		m->kids = lp_calloc(m->n ? m->n : 1, sizeof(*m->kids));
 		size_t i = 0;
 		const char *k;
-		json_t *kv;
-		json_object_foreach((json_t *)v, k, kv) {
+		lpj_t *kv;
+		lpj_object_foreach((lpj_t *)v, k, kv) {
 			char *sub = lp_asprintf("%s[%s]", path, k);
 			m->keys[i] = lp_strdup(k);
 			m->kids[i] = compile(kv, sub, err, err_len);
@@ -53,13 +53,13 @@ static lp_http_map *compile(const json_t *v, const char *path, char *err, size_t
 		}
 		return m;
 	}
-	if (json_is_array(v)) {
+	if (lpj_is_array(v)) {
 		m->kind = MAP_ARRAY;
-		m->n = json_array_size(v);
+		m->n = lpj_array_size(v);
 		m->kids = lp_calloc(m->n ? m->n : 1, sizeof(*m->kids));
 		for (size_t i = 0; i < m->n; i++) {
 			char *sub = lp_asprintf("%s[%zu]", path, i);
-			m->kids[i] = compile(json_array_get(v, i), sub, err, err_len);
+			m->kids[i] = compile(lpj_array_get(v, i), sub, err, err_len);
 			lp_free(sub);
 			if (!m->kids[i])
 				goto fail;
@@ -68,15 +68,15 @@ static lp_http_map *compile(const json_t *v, const char *path, char *err, size_t
 	}
 	m->kind = MAP_LEAF;
 	char *text;
-	if (json_is_string(v))
-		text = lp_strdup(json_string_value(v));
-	else if (json_is_integer(v))
-		text = lp_asprintf("%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		text = lp_asprintf("%.17g", json_real_value(v));
-	else if (json_is_true(v))
+	if (lpj_is_string(v))
+		text = lp_strdup(lpj_string_value(v));
+	else if (lpj_is_integer(v))
+		text = lp_asprintf("%lld", (long long)lpj_integer_value(v));
+	else if (lpj_is_real(v))
+		text = lp_asprintf("%.17g", lpj_real_value(v));
+	else if (lpj_is_true(v))
 		text = lp_strdup("true");
-	else if (json_is_false(v))
+	else if (lpj_is_false(v))
 		text = lp_strdup("false");
 	else
 		text = lp_strdup("");
@@ -95,7 +95,7 @@ fail:
 	return NULL;
 }
 
-lp_http_map *lp_http_map_compile(const json_t *v, char *err, size_t err_len)
+lp_http_map *lp_http_map_compile(const lpj_t *v, char *err, size_t err_len)
 {
 	if (err_len)
 		err[0] = '\0';
@@ -181,17 +181,17 @@ void lp_http_map_write_form(const lp_http_map *m, lp_event *ev, lp_buf *out, lp_
 
 void lp_http_body_event_form(lp_event *ev, lp_buf *out, lp_buf *scratch)
 {
-	json_t *obj = lp_event_to_json(ev, false);
+	lpj_t *obj = lp_event_to_json(ev, false);
 	const char *k;
-	json_t *v;
+	lpj_t *v;
 	size_t start = out->len;
-	json_object_foreach(obj, k, v) {
+	lpj_object_foreach(obj, k, v) {
 		lp_buf_reset(scratch);
-		if (json_is_string(v))
-			lp_buf_add(scratch, json_string_value(v), json_string_length(v));
+		if (lpj_is_string(v))
+			lp_buf_add(scratch, lpj_string_value(v), lpj_string_length(v));
 		else
 			lp_jsonw_value(scratch, v);
 		form_pair(out, start, k, scratch->data ? scratch->data : "", scratch->len);
 	}
-	json_decref(obj);
+	lpj_decref(obj);
 }

@@ -9,7 +9,7 @@
 #include "pipeline/buf.h"
 #include "pipeline/event.h"
 
-#include <jansson.h>
+#include "pipeline/json.h"
 
 typedef struct lp_http_map lp_http_map;
 
@@ -17,7 +17,7 @@ typedef struct lp_http_map lp_http_map;
  * template; numbers and booleans become their text (Logstash renders every
  * leaf as a string). Returns NULL on a template error, with a message naming
  * the leaf in err. Ownership: the caller owns the result. */
-lp_http_map *lp_http_map_compile(const json_t *v, char *err, size_t err_len);
+lp_http_map *lp_http_map_compile(const lpj_t *v, char *err, size_t err_len);
 void lp_http_map_destroy(lp_http_map *m);
 
 /* Appends the mapping rendered for ev as JSON. scratch is a work buffer. */

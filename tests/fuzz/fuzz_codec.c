@@ -56,9 +56,9 @@ static void dump(lp_event_vec *v, lp_buf *out, bool with_meta)
 	for (size_t i = 0; i < v->n; i++) {
 		size_t start = out->len;
 		lp_event_write_json(v->v[i], out, with_meta);
-		json_t *o = json_loadb(out->data + start, out->len - start, JSON_ALLOW_NUL, NULL);
-		FUZZ_CHECK(json_is_object(o));
-		json_decref(o);
+		lpj_t *o = lpj_loadb(out->data + start, out->len - start, LPJ_ALLOW_NUL, NULL);
+		FUZZ_CHECK(lpj_is_object(o));
+		lpj_decref(o);
 		lp_buf_addc(out, '\n');
 	}
 }

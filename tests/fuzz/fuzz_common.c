@@ -14,7 +14,6 @@ void fuzz_init(void)
 	done = true;
 	setenv("LOGPIPE_FAKE_NOW", FUZZ_NOW, 1);
 	setenv("TZ", "UTC", 1);
-	lp_mem_init_jansson();
 	/* warnings about bad data would flood the fuzzer's output; FUZZ_LOG=warn
 	 * (or info, debug) shows them */
 	lp_log_level level = LP_LOG_ERROR;

@@ -143,17 +143,17 @@ static void run_filters(const lp_graph *g)
 	lp_worker *w = lp_worker_create(&env, 0);
 	lp_event_vec out = { 0 };
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
-		json_t *obj = json_loads(events[i], 0, NULL);
-		FUZZ_CHECK(json_is_object(obj));
+		lpj_t *obj = lpj_loads(events[i], 0, NULL);
+		FUZZ_CHECK(lpj_is_object(obj));
 		lp_worker_filter_one(w, lp_event_new(obj), &out);
 	}
 	lp_buf b = LP_BUF_INIT;
 	for (size_t i = 0; i < out.n; i++) {
 		lp_buf_reset(&b);
 		lp_event_write_json(out.v[i], &b, true);
-		json_t *o = json_loadb(b.data, b.len, JSON_ALLOW_NUL, NULL);
-		FUZZ_CHECK(json_is_object(o));
-		json_decref(o);
+		lpj_t *o = lpj_loadb(b.data, b.len, LPJ_ALLOW_NUL, NULL);
+		FUZZ_CHECK(lpj_is_object(o));
+		lpj_decref(o);
 	}
 	lp_buf_fini(&b);
 	lp_event_vec_fini(&out);

@@ -78,11 +78,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* the body as an error object, and its first bytes as an HTTP status */
-	json_t *root = json_loadb(body, len, JSON_DECODE_ANY, NULL);
+	lpj_t *root = lpj_loadb(body, len, LPJ_DECODE_ANY, NULL);
 	char *text = lp_es_response_error_text(root);
 	FUZZ_CHECK(text != NULL);
 	lp_free(text);
-	json_decref(root);
+	lpj_decref(root);
 	long status = 0;
 	for (size_t i = 0; i < len && i < 4; i++)
 		status = status * 256 + (unsigned char)body[i];

@@ -44,7 +44,7 @@ static void check_roundtrip(const lp_fieldref *r)
 
 static lp_event *fixed_event(void)
 {
-	json_t *obj = json_loads("{\"a\":{\"b\":[1,2,{\"c\":3}]},\"arr\":[1,\"x\",null],"
+	lpj_t *obj = lpj_loads("{\"a\":{\"b\":[1,2,{\"c\":3}]},\"arr\":[1,\"x\",null],"
 				 "\"s\":\"str\",\"n\":null,\"@metadata\":{\"m\":{\"k\":1}},"
 				 "\"tags\":[\"t\"]}", 0, NULL);
 	FUZZ_CHECK(obj != NULL);
@@ -58,27 +58,27 @@ static void check_event(const lp_fieldref *r)
 	(void)lp_event_get(ev, r);
 	(void)lp_event_get_str(ev, r);
 	if (r->root != LP_FIELD_TIMESTAMP) {
-		json_t *v = json_string("fuzz-value");
+		lpj_t *v = lpj_string("fuzz-value");
 		if (lp_event_set(ev, r, v) == 0) {
-			json_t *got = lp_event_get(ev, r);
+			lpj_t *got = lp_event_get(ev, r);
 			FUZZ_CHECK(got != NULL);
 			if (r->n > 0 && got)
-				FUZZ_CHECK(json_is_string(got) &&
-					   strcmp(json_string_value(got), "fuzz-value") == 0);
+				FUZZ_CHECK(lpj_is_string(got) &&
+					   strcmp(lpj_string_value(got), "fuzz-value") == 0);
 			if (r->n > 0) {
 				FUZZ_CHECK(lp_event_remove(ev, r));
-				json_t *after = lp_event_get(ev, r);
+				lpj_t *after = lp_event_get(ev, r);
 				/* below an array, removing an element shifts the next one in */
-				FUZZ_CHECK(after == NULL || !json_is_string(after) ||
-					   strcmp(json_string_value(after), "fuzz-value") != 0 ||
+				FUZZ_CHECK(after == NULL || !lpj_is_string(after) ||
+					   strcmp(lpj_string_value(after), "fuzz-value") != 0 ||
 					   r->n > 1);
 			}
 		}
 		lp_buf out = LP_BUF_INIT;
 		lp_event_write_json(ev, &out, true);
-		json_t *parsed = json_loadb(out.data, out.len, 0, NULL);
-		FUZZ_CHECK(json_is_object(parsed)); /* the event always serialises to an object */
-		json_decref(parsed);
+		lpj_t *parsed = lpj_loadb(out.data, out.len, 0, NULL);
+		FUZZ_CHECK(lpj_is_object(parsed)); /* the event always serialises to an object */
+		lpj_decref(parsed);
 		lp_buf_fini(&out);
 	}
 	lp_event_destroy(ev);

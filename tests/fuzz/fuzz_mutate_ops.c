@@ -109,14 +109,14 @@ static void check_strip(const char *s, size_t len)
 
 static void check_split(const char *s, size_t len, const char *sep)
 {
-	json_t *arr = mut_split(s, len, sep);
-	FUZZ_CHECK(json_is_array(arr));
-	size_t n = json_array_size(arr);
+	lpj_t *arr = mut_split(s, len, sep);
+	FUZZ_CHECK(lpj_is_array(arr));
+	size_t n = lpj_array_size(arr);
 	for (size_t i = 0; i < n; i++)
-		FUZZ_CHECK(json_is_string(json_array_get(arr, i)));
+		FUZZ_CHECK(lpj_is_string(lpj_array_get(arr, i)));
 	/* no trailing empty field */
 	if (n > 0)
-		FUZZ_CHECK(json_string_length(json_array_get(arr, n - 1)) > 0);
+		FUZZ_CHECK(lpj_string_length(lpj_array_get(arr, n - 1)) > 0);
 	size_t sl = strlen(sep);
 	if (sl > 0 && strcmp(sep, " ") != 0) {
 		lp_buf j = LP_BUF_INIT;
@@ -134,40 +134,40 @@ static void check_split(const char *s, size_t len, const char *sep)
 			FUZZ_CHECK(p == len);
 		lp_buf_fini(&j);
 	}
-	json_decref(arr);
+	lpj_decref(arr);
 }
 
 static void check_convert(const char *s, size_t len)
 {
-	json_t *vals[4] = { json_stringn(s, len), NULL, NULL, NULL };
+	lpj_t *vals[4] = { lpj_stringn(s, len), NULL, NULL, NULL };
 	if (!vals[0])
 		return; /* not valid UTF-8: jansson refuses it as a string */
-	vals[1] = json_loadb(s, len, JSON_DECODE_ANY, NULL);
-	vals[2] = json_integer((json_int_t)len * 7 - 100);
-	vals[3] = json_real((double)len / 3.0 - 5);
+	vals[1] = lpj_loadb(s, len, LPJ_DECODE_ANY, NULL);
+	vals[2] = lpj_integer((lpj_int_t)len * 7 - 100);
+	vals[3] = lpj_real((double)len / 3.0 - 5);
 	for (size_t i = 0; i < 4; i++) {
-		if (!vals[i] || json_is_object(vals[i]) || json_is_array(vals[i]))
+		if (!vals[i] || lpj_is_object(vals[i]) || lpj_is_array(vals[i]))
 			continue;
 		for (int t = MUT_CONV_INTEGER; t <= MUT_CONV_BOOLEAN; t++) {
 			bool unchanged = false;
-			json_t *r = mut_convert(vals[i], (mut_conv)t, &unchanged);
+			lpj_t *r = mut_convert(vals[i], (mut_conv)t, &unchanged);
 			if (t == MUT_CONV_STRING)
-				FUZZ_CHECK(r != NULL && json_is_string(r));
+				FUZZ_CHECK(r != NULL && lpj_is_string(r));
 			if (r) {
 				lp_buf out = LP_BUF_INIT;
 				lp_jsonw_value(&out, r);
-				json_t *back = json_loadb(out.data, out.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+				lpj_t *back = lpj_loadb(out.data, out.len, LPJ_DECODE_ANY | LPJ_ALLOW_NUL, NULL);
 				FUZZ_CHECK(back != NULL);
-				json_decref(back);
+				lpj_decref(back);
 				lp_buf_reset(&out);
 				mut_to_s(r, &out);
 				lp_buf_fini(&out);
 			}
-			json_decref(r);
+			lpj_decref(r);
 		}
 	}
 	for (size_t i = 0; i < 4; i++)
-		json_decref(vals[i]);
+		lpj_decref(vals[i]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -16,7 +16,7 @@
 
 static lp_event *fixed_event(void)
 {
-	json_t *obj = json_loads(
+	lpj_t *obj = lpj_loads(
 		"{\"@timestamp\":\"2024-02-29T23:59:58.123456Z\",\"s\":\"str\",\"i\":-42,"
 		"\"r\":1.5e300,\"t\":true,\"f\":false,\"n\":null,\"u\":\"\\u00e9\\u4e2d\\ud83d\\ude00\","
 		"\"arr\":[1,null,[2,[3]],\"x\",{\"k\":\"v\"}],\"o\":{\"a\":{\"b\":\"deep\"},\"e\":{}},"

@@ -123,13 +123,13 @@ static inline void test_decode(test_codec *t, const char *const *chunks, lp_even
 /* The string field name of ev, or NULL. */
 static inline const char *test_str(lp_event *ev, const char *name)
 {
-	return json_string_value(json_object_get(ev->data, name));
+	return lpj_string_value(lpj_object_get(ev->data, name));
 }
 
 /* A pinned-time event from a JSON object text. */
 static inline lp_event *test_event(const char *json)
 {
-	json_t *o = json_loads(json, 0, NULL);
+	lpj_t *o = lpj_loads(json, 0, NULL);
 	lp_event *ev = lp_event_new(o);
 	lp_time t;
 	lp_time_parse_iso8601(TEST_NOW, strlen(TEST_NOW), &t);

@@ -22,7 +22,6 @@ static void test_one_dot_per_event(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_one_dot_per_event);
 	return lp_test_report();
 }

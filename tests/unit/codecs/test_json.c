@@ -21,11 +21,11 @@ static void test_object_is_event(void)
 	lp_event_vec v = decode1(t, "{\"a\":1,\"@timestamp\":\"2020-01-02T03:04:05.678Z\",\"@metadata\":{\"k\":\"v\"}}");
 	CHECK_INT(v.n, 1);
 	if (v.n == 1) {
-		CHECK_INT(json_integer_value(json_object_get(v.v[0]->data, "a")), 1);
+		CHECK_INT(lpj_integer_value(lpj_object_get(v.v[0]->data, "a")), 1);
 		CHECK_INT(v.v[0]->ts.sec, 1577934245);
 		CHECK_STR(test_str(v.v[0], "@version"), "1");
-		CHECK(v.v[0]->meta && json_object_get(v.v[0]->meta, "k"));
-		CHECK(json_object_get(v.v[0]->data, "@timestamp") == NULL);
+		CHECK(v.v[0]->meta && lpj_object_get(v.v[0]->meta, "k"));
+		CHECK(lpj_object_get(v.v[0]->data, "@timestamp") == NULL);
 		CHECK(!lp_event_has_tag(v.v[0], "_jsonparsefailure"));
 	}
 	lp_event_vec_fini(&v);
@@ -42,7 +42,7 @@ static void test_array_is_one_event_per_element(void)
 	lp_event_vec v = decode1(t, "[{\"a\":1},{\"a\":2},{\"a\":3}]");
 	CHECK_INT(v.n, 3);
 	for (size_t i = 0; i < v.n; i++)
-		CHECK_INT(json_integer_value(json_object_get(v.v[i]->data, "a")), (long long)i + 1);
+		CHECK_INT(lpj_integer_value(lpj_object_get(v.v[i]->data, "a")), (long long)i + 1);
 	lp_event_vec_fini(&v);
 	test_codec_destroy(t);
 }
@@ -87,10 +87,10 @@ static void test_target(void)
 	lp_event_vec v = decode1(t, "{\"a\":\"x\"}");
 	CHECK_INT(v.n, 1);
 	if (v.n == 1) {
-		json_t *doc = json_object_get(v.v[0]->data, "doc");
-		CHECK(doc && json_is_object(doc));
-		CHECK_STR(json_string_value(json_object_get(doc, "a")), "x");
-		CHECK(json_object_get(v.v[0]->data, "a") == NULL);
+		lpj_t *doc = lpj_object_get(v.v[0]->data, "doc");
+		CHECK(doc && lpj_is_object(doc));
+		CHECK_STR(lpj_string_value(lpj_object_get(doc, "a")), "x");
+		CHECK(lpj_object_get(v.v[0]->data, "a") == NULL);
 	}
 	lp_event_vec_fini(&v);
 	test_codec_destroy(t);
@@ -105,14 +105,14 @@ static void test_encode_compact_without_newline(void)
 	}
 	lp_event *ev = test_event("{\"message\":\"hi\"}");
 	char *s = test_encode(t, ev);
-	json_t *back = json_loads(s, 0, NULL);
+	lpj_t *back = lpj_loads(s, 0, NULL);
 	CHECK(back != NULL);
 	CHECK(strchr(s, '\n') == NULL);
 	CHECK(strchr(s, ' ') == NULL);
-	CHECK_STR(json_string_value(json_object_get(back, "message")), "hi");
-	CHECK_STR(json_string_value(json_object_get(back, "@version")), "1");
-	CHECK_STR(json_string_value(json_object_get(back, "@timestamp")), TEST_NOW);
-	json_decref(back);
+	CHECK_STR(lpj_string_value(lpj_object_get(back, "message")), "hi");
+	CHECK_STR(lpj_string_value(lpj_object_get(back, "@version")), "1");
+	CHECK_STR(lpj_string_value(lpj_object_get(back, "@timestamp")), TEST_NOW);
+	lpj_decref(back);
 	lp_free(s);
 	lp_event_destroy(ev);
 	test_codec_destroy(t);
@@ -120,7 +120,6 @@ static void test_encode_compact_without_newline(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_object_is_event);
 	LP_RUN(test_array_is_one_event_per_element);
 	LP_RUN(test_failures_keep_raw_text);

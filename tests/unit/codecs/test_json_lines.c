@@ -16,7 +16,7 @@ static void test_lines_across_chunks(void)
 	test_decode(t, chunks, &v);
 	CHECK_INT(v.n, 3);
 	for (size_t i = 0; i < v.n; i++) {
-		CHECK_INT(json_integer_value(json_object_get(v.v[i]->data, "a")), (long long)i + 1);
+		CHECK_INT(lpj_integer_value(lpj_object_get(v.v[i]->data, "a")), (long long)i + 1);
 		CHECK(!lp_event_has_tag(v.v[i], "_jsonparsefailure"));
 	}
 	lp_event_vec_fini(&v);
@@ -59,7 +59,7 @@ static void test_too_long_line(void)
 		CHECK_STR(test_str(v.v[0], "message"), "{\"a\":\"0123");
 		CHECK(lp_event_has_tag(v.v[0], "_jsonparsefailure"));
 		CHECK(lp_event_has_tag(v.v[0], "_linetoolong"));
-		CHECK_INT(json_integer_value(json_object_get(v.v[1]->data, "b")), 1);
+		CHECK_INT(lpj_integer_value(lpj_object_get(v.v[1]->data, "b")), 1);
 	}
 	lp_event_vec_fini(&v);
 	test_codec_destroy(t);
@@ -77,9 +77,9 @@ static void test_encode_with_newline(void)
 	size_t n = strlen(s);
 	CHECK(n > 0 && s[n - 1] == '\n');
 	CHECK(strchr(s, '\n') == s + n - 1);
-	json_t *back = json_loads(s, 0, NULL);
-	CHECK(back && json_array_size(json_object_get(back, "x")) == 2);
-	json_decref(back);
+	lpj_t *back = lpj_loads(s, 0, NULL);
+	CHECK(back && lpj_array_size(lpj_object_get(back, "x")) == 2);
+	lpj_decref(back);
 	lp_free(s);
 	lp_event_destroy(ev);
 	test_codec_destroy(t);
@@ -87,7 +87,6 @@ static void test_encode_with_newline(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_lines_across_chunks);
 	LP_RUN(test_invalid_line);
 	LP_RUN(test_too_long_line);

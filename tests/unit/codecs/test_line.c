@@ -98,7 +98,6 @@ static void test_decode_custom_delimiter(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_decode_lines_across_chunks);
 	LP_RUN(test_decode_too_long_line_tagged);
 	LP_RUN(test_encode_message_and_delimiter);

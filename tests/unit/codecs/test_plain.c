@@ -90,7 +90,6 @@ static void test_unsupported_charset_rejected(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_decode_chunk_is_one_event);
 	LP_RUN(test_decode_invalid_utf8);
 	LP_RUN(test_encode_message);

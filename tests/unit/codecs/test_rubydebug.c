@@ -134,7 +134,6 @@ static void test_metadata_option(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_nested_rendering);
 	LP_RUN(test_array_index_padding_and_nested_hash_in_array);
 	LP_RUN(test_floats_like_ruby);

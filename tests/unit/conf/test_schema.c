@@ -63,9 +63,9 @@ static void teardown(fixture *f)
 	lp_diag_destroy(f->d);
 }
 
-static char *dump(const json_t *v)
+static char *dump(const lpj_t *v)
 {
-	char *s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+	char *s = v ? lpj_dumps(v, LPJ_ENCODE_ANY | LPJ_COMPACT) : NULL;
 	return s ? s : lp_strdup("(null)");
 }
 
@@ -92,8 +92,8 @@ static void test_types(void)
 	CHECK_STR(lp_args_str(f.a, "source"), "12.50"); /* a number as its text */
 	CHECK_STR(lp_args_str(f.a, "target"), "[a][b]");
 	CHECK_INT(lp_args_int(f.a, "workers", 0), 8);
-	CHECK(json_is_integer(lp_args_get(f.a, "workers")));
-	CHECK(json_is_integer(lp_args_get(f.a, "ratio")));
+	CHECK(lpj_is_integer(lp_args_get(f.a, "workers")));
+	CHECK(lpj_is_integer(lp_args_get(f.a, "ratio")));
 	CHECK(lp_args_num(f.a, "ratio", 0) == 2.0);
 	CHECK(lp_args_bool(f.a, "enabled", true) == false);
 	CHECK_OWNED_STR(dump(lp_args_get(f.a, "tags")), "[\"solo\"]");
@@ -109,7 +109,7 @@ static void test_types(void)
 	teardown(&f);
 
 	setup(&f, "x { url => \"u\" ratio => 0.25 enabled => true tags => [1, \"two\", 3.5] }");
-	CHECK(json_is_real(lp_args_get(f.a, "ratio")));
+	CHECK(lpj_is_real(lp_args_get(f.a, "ratio")));
 	CHECK(lp_args_num(f.a, "ratio", 0) == 0.25);
 	CHECK(lp_args_bool(f.a, "enabled", false));
 	CHECK_STR(lp_args_item_str(f.a, "tags", 0), "1");
@@ -410,7 +410,6 @@ static void test_describe(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_types);
 	LP_RUN(test_defaults_and_getters);
 	LP_RUN(test_merge_repeated);

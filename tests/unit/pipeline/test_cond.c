@@ -26,7 +26,7 @@ static lp_cond_result eval(const char *cond, const char *event_json)
 			lp_diag_print(d, stderr);
 			r = (lp_cond_result)98;
 		} else {
-			lp_event *ev = lp_event_new(json_loads(event_json, 0, NULL));
+			lp_event *ev = lp_event_new(lpj_loads(event_json, 0, NULL));
 			r = lp_cond_eval(c, ev, NULL);
 			lp_event_destroy(ev);
 			lp_cond_destroy(c);
@@ -131,7 +131,6 @@ static void test_payment_conditions(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_truthiness);
 	LP_RUN(test_equality_never_fails);
 	LP_RUN(test_ordering);

@@ -8,7 +8,7 @@
 #include <dirent.h>
 #include <pthread.h>
 #include <errno.h>
-#include <jansson.h>
+#include "pipeline/json.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -31,24 +31,24 @@ static void rm_rf(const char *path)
 
 static lp_event *event_n(int n, size_t pad)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "n", json_integer(n));
-	json_object_set_new(o, "@timestamp", json_string("2024-03-01T12:00:00.000Z"));
+	lpj_t *o = lpj_object();
+	lpj_object_set_new(o, "n", lpj_integer(n));
+	lpj_object_set_new(o, "@timestamp", lpj_string("2024-03-01T12:00:00.000Z"));
 	char *p = lp_malloc(pad + 1);
 	memset(p, 'x', pad);
 	p[pad] = 0;
-	json_object_set_new(o, "pad", json_string(p));
+	lpj_object_set_new(o, "pad", lpj_string(p));
 	lp_free(p);
-	json_t *m = json_object();
-	json_object_set_new(m, "k", json_string("v"));
-	json_object_set_new(o, "@metadata", m);
+	lpj_t *m = lpj_object();
+	lpj_object_set_new(m, "k", lpj_string("v"));
+	lpj_object_set_new(o, "@metadata", m);
 	return lp_event_new(o);
 }
 
 /* Reads every entry of every segment, oldest first. */
-static json_t *read_all(const char *qdir, size_t *n_segments)
+static lpj_t *read_all(const char *qdir, size_t *n_segments)
 {
-	json_t *all = json_array();
+	lpj_t *all = lpj_array();
 	struct dirent **names;
 	int n = scandir(qdir, &names, NULL, alphasort);
 	*n_segments = 0;
@@ -62,10 +62,10 @@ static json_t *read_all(const char *qdir, size_t *n_segments)
 			char *line = NULL;
 			size_t cap = 0;
 			while (f && getline(&line, &cap, f) > 0) {
-				json_t *e = json_loads(line, 0, NULL);
+				lpj_t *e = lpj_loads(line, 0, NULL);
 				CHECK(e != NULL);
 				if (e)
-					json_array_append_new(all, e);
+					lpj_array_append_new(all, e);
 			}
 			free(line);
 			if (f)
@@ -92,20 +92,20 @@ static void test_entry_format(void)
 	lp_event_destroy(ev);
 	char *qdir = lp_asprintf("%s/dead_letter_queue/main", tmp);
 	size_t segs;
-	json_t *all = read_all(qdir, &segs);
+	lpj_t *all = read_all(qdir, &segs);
 	CHECK_INT(segs, 1);
-	CHECK_INT(json_array_size(all), 1);
-	json_t *e = json_array_get(all, 0);
-	CHECK_STR(json_string_value(json_object_get(e, "plugin_type")), "elasticsearch");
-	CHECK_STR(json_string_value(json_object_get(e, "plugin_id")), "es_out");
-	CHECK_STR(json_string_value(json_object_get(e, "reason")), "status 400: \"bad\"\n doc");
-	const char *t = json_string_value(json_object_get(e, "time"));
+	CHECK_INT(lpj_array_size(all), 1);
+	lpj_t *e = lpj_array_get(all, 0);
+	CHECK_STR(lpj_string_value(lpj_object_get(e, "plugin_type")), "elasticsearch");
+	CHECK_STR(lpj_string_value(lpj_object_get(e, "plugin_id")), "es_out");
+	CHECK_STR(lpj_string_value(lpj_object_get(e, "reason")), "status 400: \"bad\"\n doc");
+	const char *t = lpj_string_value(lpj_object_get(e, "time"));
 	CHECK(t && strlen(t) >= 20 && t[4] == '-' && t[10] == 'T');
-	json_t *evj = json_object_get(e, "event");
-	CHECK_INT(json_integer_value(json_object_get(evj, "n")), 1);
-	CHECK_STR(json_string_value(json_object_get(evj, "@timestamp")), "2024-03-01T12:00:00.000Z");
-	CHECK_STR(json_string_value(json_object_get(json_object_get(evj, "@metadata"), "k")), "v");
-	json_decref(all);
+	lpj_t *evj = lpj_object_get(e, "event");
+	CHECK_INT(lpj_integer_value(lpj_object_get(evj, "n")), 1);
+	CHECK_STR(lpj_string_value(lpj_object_get(evj, "@timestamp")), "2024-03-01T12:00:00.000Z");
+	CHECK_STR(lpj_string_value(lpj_object_get(lpj_object_get(evj, "@metadata"), "k")), "v");
+	lpj_decref(all);
 	lp_dlq_close(q);
 
 	/* A second open appends to a new segment and never to the old one. */
@@ -122,9 +122,9 @@ static void test_entry_format(void)
 	lp_dlq_close(q);
 	all = read_all(qdir, &segs);
 	CHECK_INT(segs, 2);
-	CHECK_INT(json_array_size(all), 2);
-	CHECK_INT(json_integer_value(json_object_get(json_object_get(json_array_get(all, 1), "event"), "n")), 2);
-	json_decref(all);
+	CHECK_INT(lpj_array_size(all), 2);
+	CHECK_INT(lpj_integer_value(lpj_object_get(lpj_object_get(lpj_array_get(all, 1), "event"), "n")), 2);
+	lpj_decref(all);
 	lp_free(qdir);
 	rm_rf(tmp);
 }
@@ -160,12 +160,12 @@ static void test_drop_newer(void)
 	lp_dlq_close(q);
 	char *qdir = lp_asprintf("%s/dead_letter_queue/p", tmp);
 	size_t segs;
-	json_t *all = read_all(qdir, &segs);
+	lpj_t *all = read_all(qdir, &segs);
 	/* drop_newer keeps the first entries. */
-	CHECK_INT(json_array_size(all), ok);
+	CHECK_INT(lpj_array_size(all), ok);
 	for (int i = 0; i < ok; i++)
-		CHECK_INT(json_integer_value(json_object_get(json_object_get(json_array_get(all, (size_t)i), "event"), "n")), i);
-	json_decref(all);
+		CHECK_INT(lpj_integer_value(lpj_object_get(lpj_object_get(lpj_array_get(all, (size_t)i), "event"), "n")), i);
+	lpj_decref(all);
 	lp_free(qdir);
 	rm_rf(tmp);
 }
@@ -188,14 +188,14 @@ static void test_drop_older(void)
 	lp_dlq_close(q);
 	char *qdir = lp_asprintf("%s/dead_letter_queue/p", tmp);
 	size_t segs;
-	json_t *all = read_all(qdir, &segs);
-	size_t kept = json_array_size(all);
+	lpj_t *all = read_all(qdir, &segs);
+	size_t kept = lpj_array_size(all);
 	CHECK(segs >= 2);
 	CHECK(kept > 20 && kept < 200);
 	CHECK_INT(kept + dropped, 200);
 	/* The newest entries are kept, in order, ending with the last one. */
 	for (size_t i = 0; i < kept; i++)
-		CHECK_INT(json_integer_value(json_object_get(json_object_get(json_array_get(all, i), "event"), "n")),
+		CHECK_INT(lpj_integer_value(lpj_object_get(lpj_object_get(lpj_array_get(all, i), "event"), "n")),
 			  200 - kept + i);
 	/* The bound holds on disk. */
 	uint64_t total = 0;
@@ -213,7 +213,7 @@ static void test_drop_older(void)
 	if (d)
 		closedir(d);
 	CHECK(total <= 16384);
-	json_decref(all);
+	lpj_decref(all);
 	lp_free(qdir);
 	rm_rf(tmp);
 }
@@ -261,12 +261,12 @@ static void test_concurrent(void)
 	lp_dlq_close(q);
 	char *qdir = lp_asprintf("%s/dead_letter_queue/p", tmp);
 	size_t segs;
-	json_t *all = read_all(qdir, &segs);
-	CHECK_INT(json_array_size(all), 2000);
+	lpj_t *all = read_all(qdir, &segs);
+	CHECK_INT(lpj_array_size(all), 2000);
 	static unsigned char seen[4000];
 	memset(seen, 0, sizeof(seen));
-	for (size_t i = 0; i < json_array_size(all); i++) {
-		json_int_t n = json_integer_value(json_object_get(json_object_get(json_array_get(all, i), "event"), "n"));
+	for (size_t i = 0; i < lpj_array_size(all); i++) {
+		lpj_int_t n = lpj_integer_value(lpj_object_get(lpj_object_get(lpj_array_get(all, i), "event"), "n"));
 		CHECK(n >= 0 && n < 4000);
 		if (n >= 0 && n < 4000)
 			seen[n]++;
@@ -274,7 +274,7 @@ static void test_concurrent(void)
 	for (int th = 0; th < 4; th++)
 		for (int i = 0; i < 500; i++)
 			CHECK_INT(seen[th * 1000 + i], 1);
-	json_decref(all);
+	lpj_decref(all);
 	lp_free(qdir);
 	rm_rf(tmp);
 }

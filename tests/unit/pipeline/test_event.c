@@ -28,8 +28,8 @@ static lp_fieldref *R(const char *text)
 
 static lp_event *ev_from(const char *json)
 {
-	json_error_t e;
-	json_t *o = json_loads(json, 0, &e);
+	lpj_error_t e;
+	lpj_t *o = lpj_loads(json, 0, &e);
 	if (!o) {
 		fprintf(stderr, "bad test JSON: %s\n", e.text);
 		abort();
@@ -38,25 +38,25 @@ static lp_event *ev_from(const char *json)
 }
 
 /* The event serialised, as a parsed object (for semantic comparison). */
-static json_t *as_json(lp_event *ev, bool meta)
+static lpj_t *as_json(lp_event *ev, bool meta)
 {
 	lp_buf b = LP_BUF_INIT;
 	lp_event_write_json(ev, &b, meta);
-	json_t *o = json_loadb(b.data, b.len, 0, NULL);
+	lpj_t *o = lpj_loadb(b.data, b.len, 0, NULL);
 	lp_buf_fini(&b);
 	return o;
 }
 
-static bool json_is(const json_t *v, const char *want)
+static bool json_is(const lpj_t *v, const char *want)
 {
-	json_t *w = json_loads(want, JSON_DECODE_ANY, NULL);
-	bool eq = w && v && json_equal(v, w);
+	lpj_t *w = lpj_loads(want, LPJ_DECODE_ANY, NULL);
+	bool eq = w && v && lpj_equal(v, w);
 	if (!eq) {
-		char *got = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+		char *got = v ? lpj_dumps(v, LPJ_ENCODE_ANY | LPJ_COMPACT) : NULL;
 		fprintf(stderr, "  want %s\n  got  %s\n", want, got ? got : "(missing)");
 		free(got);
 	}
-	json_decref(w);
+	lpj_decref(w);
 	return eq;
 }
 
@@ -65,7 +65,7 @@ static void test_new_timestamp(void)
 	lp_event *ev = ev_from("{\"@timestamp\":\"2024-03-01T12:00:00.123Z\",\"message\":\"hi\"}");
 	CHECK_INT(ev->ts.sec, 1709294400);
 	CHECK_INT(ev->ts.nsec, 123000000);
-	CHECK(json_object_get(ev->data, "@timestamp") == NULL);
+	CHECK(lpj_object_get(ev->data, "@timestamp") == NULL);
 	CHECK_STR(lp_event_get_str(ev, R("@version")), "1");
 	CHECK_STR(lp_event_get_str(ev, R("@timestamp")), "2024-03-01T12:00:00.123Z");
 	CHECK(!lp_event_has_tag(ev, "_timestampparsefailure"));
@@ -83,7 +83,7 @@ static void test_new_bad_timestamp(void)
 {
 	setenv("LOGPIPE_FAKE_NOW", "2030-01-02T03:04:05.000Z", 1);
 	lp_event *ev = ev_from("{\"@timestamp\":\"yesterday\",\"a\":1}");
-	CHECK(json_object_get(ev->data, "@timestamp") == NULL);
+	CHECK(lpj_object_get(ev->data, "@timestamp") == NULL);
 	CHECK_STR(lp_event_get_str(ev, R("_@timestamp")), "yesterday");
 	CHECK(lp_event_has_tag(ev, "_timestampparsefailure"));
 	CHECK_STR(lp_event_get_str(ev, R("@timestamp")), "2030-01-02T03:04:05.000Z");
@@ -110,7 +110,7 @@ static void test_new_bad_timestamp(void)
 static void test_metadata(void)
 {
 	lp_event *ev = ev_from("{\"@metadata\":{\"index\":\"x\",\"n\":{\"k\":2}},\"m\":1}");
-	CHECK(json_object_get(ev->data, "@metadata") == NULL);
+	CHECK(lpj_object_get(ev->data, "@metadata") == NULL);
 	CHECK_STR(lp_event_get_str(ev, R("[@metadata][index]")), "x");
 	CHECK(json_is(lp_event_get(ev, R("[@metadata][n][k]")), "2"));
 	CHECK(json_is(lp_event_get(ev, R("@metadata")), "{\"index\":\"x\",\"n\":{\"k\":2}}"));
@@ -120,9 +120,9 @@ static void test_metadata(void)
 	CHECK(ev->meta == NULL);
 	CHECK(lp_event_get(ev, R("[@metadata][n]")) == NULL);
 	/* Setting below @metadata creates it. */
-	CHECK_INT(lp_event_set(ev, R("[@metadata][a][b]"), json_string("v")), 0);
+	CHECK_INT(lp_event_set(ev, R("[@metadata][a][b]"), lpj_string("v")), 0);
 	CHECK(json_is(ev->meta, "{\"a\":{\"b\":\"v\"}}"));
-	CHECK(json_object_get(ev->data, "a") == NULL);
+	CHECK(lpj_object_get(ev->data, "a") == NULL);
 	lp_event_destroy(ev);
 }
 
@@ -132,7 +132,7 @@ static void test_get_paths(void)
 		"\"obj\":{\"0\":\"zero\",\"-1\":\"neg\"},\"s\":\"str\",\"n\":null}");
 	CHECK_STR(lp_event_get_str(ev, R("[a][b][c]")), "deep");
 	CHECK(lp_event_get_str(ev, R("[a][b]")) == NULL); /* not a string */
-	CHECK(json_is_object(lp_event_get(ev, R("[a][b]"))));
+	CHECK(lpj_is_object(lp_event_get(ev, R("[a][b]"))));
 	CHECK(lp_event_get(ev, R("[a][zz][c]")) == NULL);
 	CHECK(json_is(lp_event_get(ev, R("[arr][0]")), "10"));
 	CHECK(json_is(lp_event_get(ev, R("[arr][1]")), "20"));
@@ -146,7 +146,7 @@ static void test_get_paths(void)
 	CHECK_STR(lp_event_get_str(ev, R("[obj][0]")), "zero");
 	CHECK_STR(lp_event_get_str(ev, R("[obj][-1]")), "neg");
 	CHECK(lp_event_get(ev, R("[s][0]")) == NULL);
-	CHECK(json_is_null(lp_event_get(ev, R("n"))));
+	CHECK(lpj_is_null(lp_event_get(ev, R("n"))));
 	CHECK(lp_event_get(ev, R("missing")) == NULL);
 	lp_event_destroy(ev);
 }
@@ -154,30 +154,30 @@ static void test_get_paths(void)
 static void test_set(void)
 {
 	lp_event *ev = ev_from("{\"s\":\"str\",\"arr\":[1,2]}");
-	CHECK_INT(lp_event_set(ev, R("top"), json_integer(1)), 0);
-	CHECK_INT(lp_event_set(ev, R("[x][y][z]"), json_string("v")), 0);
+	CHECK_INT(lp_event_set(ev, R("top"), lpj_integer(1)), 0);
+	CHECK_INT(lp_event_set(ev, R("[x][y][z]"), lpj_string("v")), 0);
 	CHECK(json_is(lp_event_get(ev, R("x")), "{\"y\":{\"z\":\"v\"}}"));
 	/* Replaces an existing value. */
-	CHECK_INT(lp_event_set(ev, R("[x][y]"), json_true()), 0);
+	CHECK_INT(lp_event_set(ev, R("[x][y]"), lpj_true()), 0);
 	CHECK(json_is(lp_event_get(ev, R("x")), "{\"y\":true}"));
 	/* A scalar parent cannot hold children. */
-	CHECK_INT(lp_event_set(ev, R("[s][k]"), json_string("v")), LP_EINVAL);
-	CHECK_INT(lp_event_set(ev, R("[x][y][z]"), json_string("v")), LP_EINVAL);
+	CHECK_INT(lp_event_set(ev, R("[s][k]"), lpj_string("v")), LP_EINVAL);
+	CHECK_INT(lp_event_set(ev, R("[x][y][z]"), lpj_string("v")), LP_EINVAL);
 	CHECK_STR(lp_event_get_str(ev, R("s")), "str");
 	/* Arrays: index, negative index, append, pad with nulls. */
-	CHECK_INT(lp_event_set(ev, R("[arr][0]"), json_integer(5)), 0);
-	CHECK_INT(lp_event_set(ev, R("[arr][-1]"), json_integer(6)), 0);
+	CHECK_INT(lp_event_set(ev, R("[arr][0]"), lpj_integer(5)), 0);
+	CHECK_INT(lp_event_set(ev, R("[arr][-1]"), lpj_integer(6)), 0);
 	CHECK(json_is(lp_event_get(ev, R("arr")), "[5,6]"));
-	CHECK_INT(lp_event_set(ev, R("[arr][2]"), json_integer(7)), 0);
-	CHECK_INT(lp_event_set(ev, R("[arr][4]"), json_integer(9)), 0);
+	CHECK_INT(lp_event_set(ev, R("[arr][2]"), lpj_integer(7)), 0);
+	CHECK_INT(lp_event_set(ev, R("[arr][4]"), lpj_integer(9)), 0);
 	CHECK(json_is(lp_event_get(ev, R("arr")), "[5,6,7,null,9]"));
-	CHECK_INT(lp_event_set(ev, R("[arr][-9]"), json_integer(1)), LP_EINVAL);
-	CHECK_INT(lp_event_set(ev, R("[arr][1000000000]"), json_integer(1)), LP_EINVAL);
-	CHECK_INT(lp_event_set(ev, R("[arr][99999999999999999999]"), json_integer(1)), LP_EINVAL);
+	CHECK_INT(lp_event_set(ev, R("[arr][-9]"), lpj_integer(1)), LP_EINVAL);
+	CHECK_INT(lp_event_set(ev, R("[arr][1000000000]"), lpj_integer(1)), LP_EINVAL);
+	CHECK_INT(lp_event_set(ev, R("[arr][99999999999999999999]"), lpj_integer(1)), LP_EINVAL);
 	CHECK(json_is(lp_event_get(ev, R("[arr][-0]")), "5"));
-	CHECK_INT(lp_event_set(ev, R("[arr][name]"), json_integer(1)), LP_EINVAL);
+	CHECK_INT(lp_event_set(ev, R("[arr][name]"), lpj_integer(1)), LP_EINVAL);
 	/* An intermediate object replaces a null array slot. */
-	CHECK_INT(lp_event_set(ev, R("[arr][3][k]"), json_string("in")), 0);
+	CHECK_INT(lp_event_set(ev, R("[arr][3][k]"), lpj_string("in")), 0);
 	CHECK(json_is(lp_event_get(ev, R("arr")), "[5,6,7,{\"k\":\"in\"},9]"));
 	/* A NULL value is refused. */
 	CHECK_INT(lp_event_set(ev, R("q"), NULL), LP_EINVAL);
@@ -187,22 +187,22 @@ static void test_set(void)
 static void test_timestamp_field(void)
 {
 	lp_event *ev = ev_from("{\"@timestamp\":\"2024-03-01T12:00:00Z\"}");
-	json_t *t1 = lp_event_get(ev, R("@timestamp"));
+	lpj_t *t1 = lp_event_get(ev, R("@timestamp"));
 	CHECK(json_is(t1, "\"2024-03-01T12:00:00.000Z\""));
 	/* Cached while the time does not change. */
 	CHECK(lp_event_get(ev, R("@timestamp")) == t1);
-	CHECK_INT(lp_event_set(ev, R("@timestamp"), json_string("2024-03-02T00:00:00.5+01:00")), 0);
+	CHECK_INT(lp_event_set(ev, R("@timestamp"), lpj_string("2024-03-02T00:00:00.5+01:00")), 0);
 	CHECK_STR(lp_event_get_str(ev, R("@timestamp")), "2024-03-01T23:00:00.500Z");
-	CHECK_INT(lp_event_set(ev, R("@timestamp"), json_string("garbage")), LP_EINVAL);
-	CHECK_INT(lp_event_set(ev, R("@timestamp"), json_integer(5)), LP_EINVAL);
+	CHECK_INT(lp_event_set(ev, R("@timestamp"), lpj_string("garbage")), LP_EINVAL);
+	CHECK_INT(lp_event_set(ev, R("@timestamp"), lpj_integer(5)), LP_EINVAL);
 	CHECK_STR(lp_event_get_str(ev, R("@timestamp")), "2024-03-01T23:00:00.500Z");
 	lp_time t = { 0, 0, 3 };
 	lp_event_set_time(ev, t);
 	CHECK_STR(lp_event_get_str(ev, R("@timestamp")), "1970-01-01T00:00:00.000Z");
 	CHECK(!lp_event_remove(ev, R("@timestamp")));
 	/* Nothing goes below the time: no second "@timestamp" in the output. */
-	CHECK_INT(lp_event_set(ev, R("[@timestamp][x]"), json_integer(1)), LP_EINVAL);
-	CHECK(json_object_get(ev->data, "@timestamp") == NULL);
+	CHECK_INT(lp_event_set(ev, R("[@timestamp][x]"), lpj_integer(1)), LP_EINVAL);
+	CHECK(lpj_object_get(ev->data, "@timestamp") == NULL);
 	lp_event_destroy(ev);
 }
 
@@ -226,7 +226,7 @@ static void test_tags(void)
 	lp_event *ev = ev_from("{}");
 	CHECK(!lp_event_has_tag(ev, "x"));
 	lp_event_untag(ev, "x"); /* no tags: nothing happens */
-	CHECK(json_object_get(ev->data, "tags") == NULL);
+	CHECK(lpj_object_get(ev->data, "tags") == NULL);
 	lp_event_tag(ev, "x");
 	lp_event_tag(ev, "y");
 	lp_event_tag(ev, "x");
@@ -275,12 +275,12 @@ static void test_clone_and_ack(void)
 	lp_event *c = lp_event_clone(ev);
 	CHECK(c->ack == ev->ack);
 	CHECK(c->data != ev->data);
-	CHECK(json_equal(c->data, ev->data));
-	CHECK(json_equal(c->meta, ev->meta));
+	CHECK(lpj_equal(c->data, ev->data));
+	CHECK(lpj_equal(c->meta, ev->meta));
 	CHECK_INT(c->ts.sec, ev->ts.sec);
 	/* Deep: changing the copy leaves the original alone. */
-	lp_event_set(c, R("[n][k][0]"), json_integer(99));
-	lp_event_set(c, R("[@metadata][m]"), json_integer(2));
+	lp_event_set(c, R("[n][k][0]"), lpj_integer(99));
+	lp_event_set(c, R("[@metadata][m]"), lpj_integer(2));
 	CHECK(json_is(lp_event_get(ev, R("[n][k]")), "[1,2]"));
 	CHECK(json_is(lp_event_get(ev, R("[@metadata][m]")), "1"));
 	lp_event_destroy(ev);
@@ -298,31 +298,31 @@ static void test_write_json(void)
 	lp_event_write_json(ev, &b, false);
 	CHECK_STR(lp_buf_str(&b), "{\"@timestamp\":\"2024-03-01T12:00:00.123456Z\",\"message\":\"a \\\"q\\\"\","
 		"\"n\":1.5,\"i\":-3,\"@version\":\"1\"}");
-	json_t *o = as_json(ev, true);
+	lpj_t *o = as_json(ev, true);
 	CHECK(json_is(o, "{\"@timestamp\":\"2024-03-01T12:00:00.123456Z\",\"message\":\"a \\\"q\\\"\","
 		"\"n\":1.5,\"i\":-3,\"@version\":\"1\",\"@metadata\":{\"x\":\"y\"}}"));
-	json_decref(o);
+	lpj_decref(o);
 	/* Appends: two events in one buffer. */
 	size_t one = b.len;
 	lp_event_write_json(ev, &b, false);
 	CHECK_INT(b.len, 2 * one);
 	CHECK(memcmp(b.data, b.data + one, one) == 0);
 
-	json_t *t = lp_event_to_json(ev, false);
+	lpj_t *t = lp_event_to_json(ev, false);
 	CHECK(json_is(t, "{\"@timestamp\":\"2024-03-01T12:00:00.123456Z\",\"message\":\"a \\\"q\\\"\","
 		"\"n\":1.5,\"i\":-3,\"@version\":\"1\"}"));
 	/* The result shares nothing with the event. */
-	json_object_set_new(t, "message", json_string("changed"));
+	lpj_object_set_new(t, "message", lpj_string("changed"));
 	CHECK_STR(lp_event_get_str(ev, R("message")), "a \"q\"");
-	json_decref(t);
+	lpj_decref(t);
 	t = lp_event_to_json(ev, true);
-	CHECK(json_is(json_object_get(t, "@metadata"), "{\"x\":\"y\"}"));
-	json_decref(t);
+	CHECK(json_is(lpj_object_get(t, "@metadata"), "{\"x\":\"y\"}"));
+	lpj_decref(t);
 	lp_buf_fini(&b);
 	lp_event_destroy(ev);
 
 	/* An empty event still serialises. */
-	ev = lp_event_new(json_object());
+	ev = lp_event_new(lpj_object());
 	lp_event_remove(ev, R("@version"));
 	lp_buf_init(&b);
 	lp_event_write_json(ev, &b, true);
@@ -335,9 +335,9 @@ static void test_write_json(void)
 /* Serialised time of ev, from the written JSON. */
 static void check_written_time(lp_event *ev, const char *want)
 {
-	json_t *o = as_json(ev, false);
-	CHECK_STR(json_string_value(json_object_get(o, "@timestamp")), want);
-	json_decref(o);
+	lpj_t *o = as_json(ev, false);
+	CHECK_STR(lpj_string_value(lpj_object_get(o, "@timestamp")), want);
+	lpj_decref(o);
 	CHECK_STR(lp_event_get_str(ev, R("@timestamp")), want);
 }
 
@@ -374,15 +374,15 @@ static void test_time_rendering(void)
 static void test_null_intermediate(void)
 {
 	lp_event *ev = ev_from("{\"a\":null}");
-	CHECK_INT(lp_event_set(ev, R("[a][b]"), json_integer(1)), 0);
+	CHECK_INT(lp_event_set(ev, R("[a][b]"), lpj_integer(1)), 0);
 	CHECK(json_is(lp_event_get(ev, R("a")), "{\"b\":1}"));
 	lp_event_destroy(ev);
 }
 
 static void test_non_object(void)
 {
-	lp_event *ev = lp_event_new(json_string("not an object"));
-	CHECK(json_is_object(ev->data));
+	lp_event *ev = lp_event_new(lpj_string("not an object"));
+	CHECK(lpj_is_object(ev->data));
 	CHECK_STR(lp_event_get_str(ev, R("@version")), "1");
 	lp_event_destroy(ev);
 }

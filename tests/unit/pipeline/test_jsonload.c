@@ -2,6 +2,7 @@
  * (JSON_DECODE_ANY | JSON_ALLOW_NUL): same acceptance, equal values. */
 #include "pipeline/jsonload.h"
 
+#include "jansson_oracle.h"
 #include "lp_test.h"
 #include "pipeline/buf.h"
 #include "pipeline/mem.h"
@@ -18,7 +19,7 @@ static int agree(const char *s, size_t len)
 	json_t *a = json_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
 	char err[200];
 	size_t pos = 0;
-	json_t *b = lp_json_load(s, len, err, sizeof(err), &pos);
+	lpj_t *b = lp_json_load(s, len, err, sizeof(err), &pos);
 	int ok;
 	if (a && !b && memchr(s, 0, len)) {
 		/* json_loadb skips a NUL byte right after a number or literal (a
@@ -38,7 +39,7 @@ static int agree(const char *s, size_t len)
 	if (!a || !b)
 		ok = !a && !b;
 	else
-		ok = json_equal(a, b) && json_typeof(a) == json_typeof(b);
+		ok = oracle_same(a, b, true);
 	if (ok && !b && !err[0])
 		ok = 0; /* an error always has a message */
 	if (!ok && mismatches++ < 10) {
@@ -48,7 +49,7 @@ static int agree(const char *s, size_t len)
 			a ? "" : je.text, b ? "ok" : "error", b ? "" : err);
 	}
 	json_decref(a);
-	json_decref(b);
+	lpj_decref(b);
 	return ok;
 }
 
@@ -238,12 +239,60 @@ static void test_error_position(void)
 	CHECK_INT(pos, 4);
 }
 
+/* lp_json_load_ex: a prefix and where it ends, \u0000 refused on request,
+ * the token a problem is in; without options it agrees with lp_json_load. */
+static void test_load_ex(void)
+{
+	char err[200];
+	lp_json_load_at at;
+	lpj_t *v = lp_json_load_ex(" [1, 2]  {\"next\": 1}", 21, LP_JSON_LOAD_PREFIX, err, sizeof(err), &at);
+	CHECK(lpj_is_array(v) && lpj_array_size(v) == 2);
+	CHECK_INT(at.used, 7);
+	lpj_decref(v);
+	v = lp_json_load_ex("123abc", 6, LP_JSON_LOAD_PREFIX, err, sizeof(err), &at);
+	CHECK(lpj_integer_value(v) == 123);
+	CHECK_INT(at.used, 3);
+	lpj_decref(v);
+	v = lp_json_load_ex("[1]  ", 5, 0, err, sizeof(err), &at);
+	CHECK(v != NULL);
+	CHECK_INT(at.used, 5);
+	lpj_decref(v);
+	CHECK(lp_json_load_ex("[1] 2", 5, 0, err, sizeof(err), &at) == NULL);
+	CHECK_INT(at.pos, 4);
+	CHECK_INT(at.token, 4);
+	/* \u0000: accepted by default, refused with NO_NUL */
+	v = lp_json_load_ex("\"a\\u0000\"", 9, 0, err, sizeof(err), &at);
+	CHECK_INT(lpj_string_length(v), 2);
+	lpj_decref(v);
+	CHECK(lp_json_load_ex("[\"a\\u0000\"]", 11, LP_JSON_LOAD_NO_NUL, err, sizeof(err), &at) == NULL);
+	CHECK_INT(at.pos, 3);
+	CHECK_INT(at.token, 1); /* the string's opening quote */
+	CHECK(strstr(err, "u0000") != NULL);
+	/* a problem inside a string: pos at it, token at the string */
+	CHECK(lp_json_load_ex("{\"k\": \"ab\x01\"}", 12, 0, err, sizeof(err), &at) == NULL);
+	CHECK_INT(at.pos, 9);
+	CHECK_INT(at.token, 6);
+	/* the same acceptance and values as lp_json_load on the corpus of test_corpus */
+	static const char *const texts[] = { "{}", "[1,]", "\"\\ud83d\"", "{\"a\":1} x", "1e400", "-", "\"\\u0000\"" };
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		size_t pos = 0;
+		lpj_t *a = lp_json_load(texts[i], strlen(texts[i]), err, sizeof(err), &pos);
+		lpj_t *b = lp_json_load_ex(texts[i], strlen(texts[i]), 0, err, sizeof(err), &at);
+		CHECK(!a == !b);
+		CHECK(!a || lpj_equal(a, b));
+		if (!a)
+			CHECK_INT(at.pos, pos);
+		lpj_decref(a);
+		lpj_decref(b);
+	}
+}
+
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_corpus);
 	LP_RUN(test_depth);
 	LP_RUN(test_random_documents_and_mutations);
 	LP_RUN(test_error_position);
+	LP_RUN(test_load_ex);
 	return lp_test_report();
 }

@@ -21,7 +21,7 @@ static void test_fifo_and_batch(void)
 	lp_event *evs[10];
 	for (int i = 0; i < 10; i++) {
 		evs[i] = ev_of_size(1);
-		json_object_set_new(evs[i]->data, "i", json_integer(i));
+		lpj_object_set_new(evs[i]->data, "i", lpj_integer(i));
 	}
 	CHECK_INT(lp_queue_push(q, evs, 10, true), 0);
 	CHECK_INT(lp_queue_count(q), 10);
@@ -29,7 +29,7 @@ static void test_fifo_and_batch(void)
 	size_t n = lp_queue_pop(q, out, 4, 0);
 	CHECK_INT(n, 4);
 	for (size_t i = 0; i < n; i++) {
-		CHECK_INT(json_integer_value(json_object_get(out[i]->data, "i")), (long long)i);
+		CHECK_INT(lpj_integer_value(lpj_object_get(out[i]->data, "i")), (long long)i);
 		lp_event_destroy(out[i]);
 	}
 	CHECK_INT(lp_queue_count(q), 6);
@@ -72,7 +72,7 @@ static void *produce(void *arg)
 	producer *p = arg;
 	for (int i = 0; i < p->count; i++) {
 		lp_event *ev = ev_of_size(1);
-		json_object_set_new(ev->data, "i", json_integer(i));
+		lpj_object_set_new(ev->data, "i", lpj_integer(i));
 		if (lp_queue_push(p->q, &ev, 1, true) == 0)
 			atomic_fetch_add(&p->pushed, 1);
 	}
@@ -90,7 +90,7 @@ static void test_blocking_producer_consumer_order(void)
 	while (next < p.count) {
 		size_t n = lp_queue_pop(q, out, 16, 5);
 		for (size_t i = 0; i < n; i++) {
-			if (json_integer_value(json_object_get(out[i]->data, "i")) != next)
+			if (lpj_integer_value(lpj_object_get(out[i]->data, "i")) != next)
 				bad++;
 			next++;
 			lp_event_destroy(out[i]);
@@ -138,7 +138,6 @@ static void test_close_wakes_waiting_consumer(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_fifo_and_batch);
 	LP_RUN(test_full_nonblocking);
 	LP_RUN(test_byte_bound);

@@ -9,7 +9,7 @@
 
 static lp_event *ev_from(const char *json)
 {
-	json_t *o = json_loads(json, 0, NULL);
+	lpj_t *o = lpj_loads(json, 0, NULL);
 	if (!o) {
 		fprintf(stderr, "bad test JSON\n");
 		abort();

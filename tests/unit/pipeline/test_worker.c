@@ -14,7 +14,7 @@
 /* filter: drops events with a "drop" field */
 static lp_filter_rc drop_filter(void *inst, void *ws, lp_event *ev, lp_event_vec *emitted)
 {
-	return json_object_get(ev->data, "drop") ? LP_FILTER_DROP : LP_FILTER_OK;
+	return lpj_object_get(ev->data, "drop") ? LP_FILTER_DROP : LP_FILTER_OK;
 }
 
 /* output: fails the first `fail_first` sends with RETRY; rejects events with
@@ -37,7 +37,7 @@ static void send_test(void *inst, void *ws, lp_event *const *evs, size_t n, lp_o
 			o->acks_seen_before_delivery++;
 		if (o->sends <= o->fail_first) {
 			res[i].status = LP_OUT_RETRY;
-		} else if (json_object_get(evs[i]->data, "bad")) {
+		} else if (lpj_object_get(evs[i]->data, "bad")) {
 			res[i].status = LP_OUT_REJECTED;
 			res[i].reason = lp_strdup("mapping error");
 		} else {
@@ -89,7 +89,7 @@ static void run_batch(test_out *o, const char *const *events, size_t n, lp_worke
 	lp_ack *group = lp_ack_create(on_ack, NULL);
 	lp_event *evs[16];
 	for (size_t i = 0; i < n; i++) {
-		evs[i] = lp_event_new(json_loads(events[i], 0, NULL));
+		evs[i] = lp_event_new(lpj_loads(events[i], 0, NULL));
 		lp_event_set_ack(evs[i], group);
 	}
 	lp_queue_push(q, evs, n, true);
@@ -151,7 +151,6 @@ static void test_rejected_counted(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_ack_after_delivery);
 	LP_RUN(test_retry_never_drops);
 	LP_RUN(test_rejected_counted);

@@ -56,7 +56,6 @@ static void test_out_of_range_rejected(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_default_drops_all);
 	LP_RUN(test_zero_drops_none);
 	LP_RUN(test_percentage_is_a_random_share);

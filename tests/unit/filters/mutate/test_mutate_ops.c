@@ -11,17 +11,17 @@
  * followed by " (kept)" when a boolean conversion kept it). */
 static char *conv_json(const char *in_json, mut_conv type)
 {
-	json_error_t err;
-	json_t *in = json_loads(in_json, JSON_DECODE_ANY, &err);
+	lpj_error_t err;
+	lpj_t *in = lpj_loads(in_json, LPJ_DECODE_ANY, &err);
 	if (!in)
 		return lp_strdup("BAD INPUT");
 	bool unchanged = true;
-	json_t *out = mut_convert(in, type, &unchanged);
-	json_decref(in);
+	lpj_t *out = mut_convert(in, type, &unchanged);
+	lpj_decref(in);
 	if (!out)
 		return lp_strdup("ERROR");
-	char *s = json_dumps(out, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(17));
-	json_decref(out);
+	char *s = lpj_dumps(out, LPJ_ENCODE_ANY | LPJ_COMPACT | LPJ_REAL_PRECISION(17));
+	lpj_decref(out);
 	if (!unchanged)
 		return s;
 	char *r = lp_asprintf("%s (kept)", s);
@@ -272,9 +272,9 @@ static void test_strip(void)
 
 static char *split(const char *s, const char *sep)
 {
-	json_t *a = mut_split(s, strlen(s), sep);
-	char *r = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
+	lpj_t *a = mut_split(s, strlen(s), sep);
+	char *r = lpj_dumps(a, LPJ_COMPACT);
+	lpj_decref(a);
 	return r;
 }
 
@@ -302,13 +302,13 @@ static void test_split(void)
 
 static char *join(const char *arr_json, const char *sep)
 {
-	json_error_t err;
-	json_t *a = json_loads(arr_json, 0, &err);
+	lpj_error_t err;
+	lpj_t *a = lpj_loads(arr_json, 0, &err);
 	lp_buf b = LP_BUF_INIT;
 	mut_join(a, sep, &b);
 	char *r = lp_strdup(lp_buf_str(&b));
 	lp_buf_fini(&b);
-	json_decref(a);
+	lpj_decref(a);
 	return r;
 }
 

@@ -6,11 +6,11 @@
 #include "pipeline/error.h"
 #include "pipeline/mem.h"
 
-#include <jansson.h>
+#include "pipeline/json.h"
 
 static lp_event *event_of(const char *json)
 {
-	json_t *o = json_loads(json, 0, NULL);
+	lpj_t *o = lpj_loads(json, 0, NULL);
 	CHECK(o != NULL);
 	return lp_event_new(o);
 }
@@ -94,9 +94,9 @@ static void test_build_merge_encode(void)
 		  "\"annotations\":{\"summary\":\"System error in ledger\",\"description\":\"disk \\\"full\\\"\"},"
 		  "\"startsAt\":\"2024-05-01T10:00:01.000Z\",\"endsAt\":\"2024-05-01T10:05:02.500Z\","
 		  "\"generatorURL\":\"http://kibana/app/discover#/?q=ledger\"}]");
-	json_t *parsed = json_loads(lp_buf_str(&out), 0, NULL);
-	CHECK(json_is_array(parsed));
-	json_decref(parsed);
+	lpj_t *parsed = lpj_loads(lp_buf_str(&out), 0, NULL);
+	CHECK(lpj_is_array(parsed));
+	lpj_decref(parsed);
 
 	/* A rebuild with fewer events reuses the storage. */
 	lp_am_batch_build(&b, &f.spec, evs + 1, 1, &scratch);
@@ -164,7 +164,6 @@ static void test_label_names(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_build_merge_encode);
 	LP_RUN(test_startsat_clamped);
 	LP_RUN(test_duration);

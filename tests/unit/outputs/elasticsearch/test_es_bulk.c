@@ -4,12 +4,12 @@
 #include "outputs/elasticsearch/es_bulk.h"
 #include "pipeline/mem.h"
 
-#include <jansson.h>
+#include "pipeline/json.h"
 #include <stdlib.h>
 
 static lp_event *event_from(const char *json)
 {
-	json_t *o = json_loads(json, 0, NULL);
+	lpj_t *o = lpj_loads(json, 0, NULL);
 	return lp_event_new(o);
 }
 
@@ -40,12 +40,12 @@ static void test_action_line_escaping(void)
 	lp_es_bulk_action_line(&out, &m);
 	CHECK_STR(lp_buf_str(&out), "{\"index\":{\"_index\":\"logs-\\\"x\\\"\\\\y\\n\",\"_id\":\"a\\tb\\u0001\"}}\n");
 	/* The line must be valid JSON whose values round-trip. */
-	json_t *j = json_loadb(out.data, out.len - 1, 0, NULL);
+	lpj_t *j = lpj_loadb(out.data, out.len - 1, 0, NULL);
 	CHECK(j != NULL);
-	json_t *in = json_object_get(j, "index");
-	CHECK_STR(json_string_value(json_object_get(in, "_index")), "logs-\"x\"\\y\n");
-	CHECK_STR(json_string_value(json_object_get(in, "_id")), "a\tb\x01");
-	json_decref(j);
+	lpj_t *in = lpj_object_get(j, "index");
+	CHECK_STR(lpj_string_value(lpj_object_get(in, "_index")), "logs-\"x\"\\y\n");
+	CHECK_STR(lpj_string_value(lpj_object_get(in, "_id")), "a\tb\x01");
+	lpj_decref(j);
 	lp_buf_fini(&out);
 }
 
@@ -92,23 +92,23 @@ static void test_add_documents(void)
 	CHECK(nl != NULL);
 	if (nl) {
 		CHECK(nl[strlen(nl) - 1] == '\n');
-		json_t *doc = json_loads(nl + 1, JSON_DISABLE_EOF_CHECK, NULL);
+		lpj_t *doc = lpj_loads(nl + 1, LPJ_DISABLE_EOF_CHECK, NULL);
 		CHECK(doc != NULL);
-		CHECK_STR(json_string_value(json_object_get(doc, "message")), "caf\xc3\xa9 \"q\"");
-		CHECK_STR(json_string_value(json_object_get(doc, "@timestamp")), "2024-03-01T23:30:00.000Z");
-		CHECK(json_object_get(doc, "@metadata") == NULL);
-		json_decref(doc);
+		CHECK_STR(lpj_string_value(lpj_object_get(doc, "message")), "caf\xc3\xa9 \"q\"");
+		CHECK_STR(lpj_string_value(lpj_object_get(doc, "@timestamp")), "2024-03-01T23:30:00.000Z");
+		CHECK(lpj_object_get(doc, "@metadata") == NULL);
+		lpj_decref(doc);
 	}
 	char *s1 = item_str(&b, 1);
 	nl = strchr(s1, '\n');
 	CHECK(nl != NULL);
 	if (nl) {
-		json_t *doc = json_loads(nl + 1, JSON_DISABLE_EOF_CHECK, NULL);
+		lpj_t *doc = lpj_loads(nl + 1, LPJ_DISABLE_EOF_CHECK, NULL);
 		CHECK(doc != NULL);
-		CHECK(json_is_true(json_object_get(doc, "doc_as_upsert")));
-		CHECK_STR(json_string_value(json_object_get(json_object_get(doc, "doc"), "message")),
+		CHECK(lpj_is_true(lpj_object_get(doc, "doc_as_upsert")));
+		CHECK_STR(lpj_string_value(lpj_object_get(lpj_object_get(doc, "doc"), "message")),
 			  "caf\xc3\xa9 \"q\"");
-		json_decref(doc);
+		lpj_decref(doc);
 	}
 	char *s2 = item_str(&b, 2);
 	CHECK_STR(s2, "{\"delete\":{\"_index\":\"logs\",\"_id\":\"1\"}}\n");

@@ -146,19 +146,19 @@ static void test_malformed(void)
 
 static void test_error_text(void)
 {
-	json_t *e = json_loads("{\"type\":\"t\"}", 0, NULL);
+	lpj_t *e = lpj_loads("{\"type\":\"t\"}", 0, NULL);
 	char *s = lp_es_response_error_text(e);
 	CHECK_STR(s, "t: no reason given");
 	lp_free(s);
-	json_decref(e);
+	lpj_decref(e);
 	s = lp_es_response_error_text(NULL);
 	CHECK_STR(s, "unknown error");
 	lp_free(s);
-	e = json_string("plain text");
+	e = lpj_string("plain text");
 	s = lp_es_response_error_text(e);
 	CHECK_STR(s, "plain text");
 	lp_free(s);
-	json_decref(e);
+	lpj_decref(e);
 }
 
 int main(void)

@@ -4,7 +4,7 @@
 #include "outputs/elasticsearch/es_template.h"
 #include "pipeline/mem.h"
 
-#include <jansson.h>
+#include "pipeline/json.h"
 
 static int major_of(const char *body)
 {
@@ -50,26 +50,26 @@ static void test_composable(void)
 static void test_builtin(void)
 {
 	char *s = lp_es_template_builtin(true, "logs-*");
-	json_t *t = json_loads(s, 0, NULL);
+	lpj_t *t = lpj_loads(s, 0, NULL);
 	CHECK(t != NULL);
-	CHECK_STR(json_string_value(json_array_get(json_object_get(t, "index_patterns"), 0)), "logs-*");
-	json_t *tpl = json_object_get(t, "template");
-	CHECK(json_is_object(tpl));
-	CHECK(json_is_integer(json_object_get(t, "priority")));
-	json_t *props = json_object_get(json_object_get(tpl, "mappings"), "properties");
-	CHECK_STR(json_string_value(json_object_get(json_object_get(props, "@timestamp"), "type")), "date");
-	CHECK(json_object_get(t, "mappings") == NULL);
-	json_decref(t);
+	CHECK_STR(lpj_string_value(lpj_array_get(lpj_object_get(t, "index_patterns"), 0)), "logs-*");
+	lpj_t *tpl = lpj_object_get(t, "template");
+	CHECK(lpj_is_object(tpl));
+	CHECK(lpj_is_integer(lpj_object_get(t, "priority")));
+	lpj_t *props = lpj_object_get(lpj_object_get(tpl, "mappings"), "properties");
+	CHECK_STR(lpj_string_value(lpj_object_get(lpj_object_get(props, "@timestamp"), "type")), "date");
+	CHECK(lpj_object_get(t, "mappings") == NULL);
+	lpj_decref(t);
 	lp_free(s);
 
 	s = lp_es_template_builtin(false, "logs-*");
-	t = json_loads(s, 0, NULL);
+	t = lpj_loads(s, 0, NULL);
 	CHECK(t != NULL);
-	CHECK(json_object_get(t, "template") == NULL);
-	CHECK(json_is_object(json_object_get(t, "mappings")));
-	CHECK(json_is_object(json_object_get(t, "settings")));
-	CHECK_STR(json_string_value(json_array_get(json_object_get(t, "index_patterns"), 0)), "logs-*");
-	json_decref(t);
+	CHECK(lpj_object_get(t, "template") == NULL);
+	CHECK(lpj_is_object(lpj_object_get(t, "mappings")));
+	CHECK(lpj_is_object(lpj_object_get(t, "settings")));
+	CHECK_STR(lpj_string_value(lpj_array_get(lpj_object_get(t, "index_patterns"), 0)), "logs-*");
+	lpj_decref(t);
 	lp_free(s);
 }
 

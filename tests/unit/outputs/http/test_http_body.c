@@ -4,22 +4,22 @@
 #include "outputs/http/http_body.h"
 #include "pipeline/mem.h"
 
-#include <jansson.h>
+#include "pipeline/json.h"
 
 static lp_event *event_of(const char *json)
 {
-	json_error_t e;
-	json_t *o = json_loads(json, 0, &e);
+	lpj_error_t e;
+	lpj_t *o = lpj_loads(json, 0, &e);
 	CHECK(o != NULL);
 	return lp_event_new(o);
 }
 
 static void test_mapping_json(void)
 {
-	json_t *m = json_loads("{\"labels\":{\"alertname\":\"SystemError\",\"service\":\"%{service}\"},"
+	lpj_t *m = lpj_loads("{\"labels\":{\"alertname\":\"SystemError\",\"service\":\"%{service}\"},"
 			       "\"list\":[\"a\",\"%{[ctx][n]}\",{\"x\":\"%{missing}\"}],\"num\":5,"
 			       "\"quote\":\"%{message}\"}",
-			       JSON_PRESERVE_ORDER, NULL);
+			       LPJ_PRESERVE_ORDER, NULL);
 	char err[256];
 	lp_http_map *map = lp_http_map_compile(m, err, sizeof(err));
 	CHECK(map != NULL);
@@ -32,9 +32,9 @@ static void test_mapping_json(void)
 		  "\"list\":[\"a\",\"42\",{\"x\":\"%{missing}\"}],\"num\":\"5\","
 		  "\"quote\":\"said \\\"no\\\"\\n\"}");
 	/* The rendering is valid JSON. */
-	json_t *back = json_loads(lp_buf_str(&out), 0, NULL);
+	lpj_t *back = lpj_loads(lp_buf_str(&out), 0, NULL);
 	CHECK(back != NULL);
-	json_decref(back);
+	lpj_decref(back);
 
 	lp_buf_reset(&out);
 	lp_http_map_write_form(map, ev, &out, &scratch);
@@ -46,17 +46,17 @@ static void test_mapping_json(void)
 	lp_buf_fini(&scratch);
 	lp_event_destroy(ev);
 	lp_http_map_destroy(map);
-	json_decref(m);
+	lpj_decref(m);
 }
 
 static void test_mapping_error(void)
 {
-	json_t *m = json_loads("{\"a\":{\"b\":[\"ok\",\"%{a[b]}\"]}}", 0, NULL);
+	lpj_t *m = lpj_loads("{\"a\":{\"b\":[\"ok\",\"%{a[b]}\"]}}", 0, NULL);
 	char err[256];
 	lp_http_map *map = lp_http_map_compile(m, err, sizeof(err));
 	CHECK(map == NULL);
 	CHECK(strstr(err, "[a][b][1]") != NULL);
-	json_decref(m);
+	lpj_decref(m);
 }
 
 static void test_form_escape(void)
@@ -88,7 +88,6 @@ static void test_event_form(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_mapping_json);
 	LP_RUN(test_mapping_error);
 	LP_RUN(test_form_escape);

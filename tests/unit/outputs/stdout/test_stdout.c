@@ -279,7 +279,6 @@ static void test_closed_stdout_rejects_without_sigpipe(void)
 
 int main(void)
 {
-	lp_mem_init_jansson();
 	LP_RUN(test_batch_delivered);
 	LP_RUN(test_batches_never_interleave);
 	LP_RUN(test_full_nonblocking_stdout_is_waited_on);

@@ -1,0 +1,692 @@
+#include "pipeline/json.h"
+
+#include "pipeline/jsonw.h"
+#include "pipeline/mem.h"
+
+#include <math.h>
+#include <string.h>
+
+enum {
+	F_ARENA = LPJ_F_ARENA,
+	F_STATIC = LPJ_F_STATIC,
+	LINEAR = 32, /* objects up to this size are searched without an index */
+};
+
+typedef struct {
+	lpj_t h;
+	size_t len;
+	char val[];
+} jstring;
+
+typedef struct {
+	lpj_t h;
+	lpj_int_t v;
+} jinteger;
+
+typedef struct {
+	lpj_t h;
+	double v;
+} jreal;
+
+typedef struct {
+	lpj_t h;
+	size_t size, cap;
+	lpj_t **items;
+} jarray;
+
+/* An object member; an iterator points at one. */
+typedef struct member {
+	const char *key;
+	size_t klen;
+	lpj_t *value;
+} member;
+
+typedef struct {
+	lpj_t h;
+	size_t size, cap;
+	member *m;
+	uint32_t *index; /* open addressing, member position + 1; 0 is empty */
+	size_t index_cap;     /* a power of two, or 0 when there is no index */
+	uint64_t bloom;       /* a bit per key ever set (see key_bit) */
+} jobject;
+
+static lpj_t the_true = {LPJ_TRUE, F_STATIC, {0}};
+static lpj_t the_false = {LPJ_FALSE, F_STATIC, {0}};
+static lpj_t the_null = {LPJ_NULL, F_STATIC, {0}};
+
+static _Thread_local lp_arena *tl_arena;
+
+lp_arena *lpj_arena_enter(lp_arena *a)
+{
+	lp_arena *prev = tl_arena;
+	tl_arena = a;
+	return prev;
+}
+
+void lpj_arena_leave(lp_arena *prev)
+{
+	tl_arena = prev;
+}
+
+/* ---- memory of an owner (an arena, or the heap when NULL) ---- */
+
+static void *own_alloc(lp_arena *a, size_t n)
+{
+	return a ? lp_arena_alloc(a, n) : lp_malloc(n);
+}
+
+static void own_free(lp_arena *a, void *p)
+{
+	if (!a)
+		lp_free(p);
+}
+
+/* Grows a block of old_n bytes to new_n bytes. */
+static void *own_grow(lp_arena *a, void *p, size_t old_n, size_t new_n)
+{
+	if (!a)
+		return lp_realloc(p, new_n);
+	void *q = lp_arena_alloc(a, new_n);
+	if (old_n)
+		memcpy(q, p, old_n);
+	return q;
+}
+
+static lpj_t *new_value(size_t size, lpj_type type)
+{
+	lp_arena *a = tl_arena;
+	lpj_t *v = own_alloc(a, size);
+	v->type = type;
+	if (a) {
+		v->flags = F_ARENA;
+		v->own.arena = a;
+	} else {
+		v->flags = 0;
+		v->own.refcount = 1;
+	}
+	return v;
+}
+
+/* ---- references ---- */
+
+lpj_t *lpj_incref(lpj_t *v)
+{
+	if (v && !(v->flags & (F_ARENA | F_STATIC)))
+		__atomic_add_fetch(&v->own.refcount, 1, __ATOMIC_RELAXED);
+	return v;
+}
+
+static void destroy(lpj_t *v);
+
+void lpj_release(lpj_t *v)
+{
+	if (!v || (v->flags & (F_ARENA | F_STATIC)))
+		return;
+	if (__atomic_sub_fetch(&v->own.refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		destroy(v);
+}
+
+/* Frees a heap value whose count reached zero (its children are heap values
+ * or singletons: trees never mix owners). */
+static void destroy(lpj_t *v)
+{
+	if (v->type == LPJ_OBJECT) {
+		jobject *o = (jobject *)v;
+		for (size_t i = 0; i < o->size; i++) {
+			lp_free((void *)o->m[i].key);
+			lpj_decref(o->m[i].value);
+		}
+		lp_free(o->m);
+		lp_free(o->index);
+	} else if (v->type == LPJ_ARRAY) {
+		jarray *a = (jarray *)v;
+		for (size_t i = 0; i < a->size; i++)
+			lpj_decref(a->items[i]);
+		lp_free(a->items);
+	}
+	lp_free(v);
+}
+
+/* val as it may be stored in container c: itself when both have the same
+ * owner (or val is a singleton), else a deep copy made in c's owner, val
+ * being released. */
+static lpj_t *adopt_into(const lpj_t *c, lpj_t *val)
+{
+	if (val->flags & F_STATIC)
+		return val;
+	lp_arena *ca = lpj_arena_of(c);
+	if (ca == lpj_arena_of(val))
+		return val;
+	lp_arena *prev = lpj_arena_enter(ca);
+	lpj_t *copy = lpj_deep_copy(val);
+	lpj_arena_leave(prev);
+	lpj_decref(val);
+	return copy;
+}
+
+/* ---- scalars ---- */
+
+lpj_t *lpj_stringn_nocheck(const char *s, size_t len)
+{
+	if (!s)
+		return NULL;
+	jstring *j = (jstring *)new_value(sizeof(jstring) + len + 1, LPJ_STRING);
+	j->len = len;
+	memcpy(j->val, s, len);
+	j->val[len] = '\0';
+	return &j->h;
+}
+
+lpj_t *lpj_stringn_plain(const char *s, size_t len)
+{
+	lpj_t *v = lpj_stringn_nocheck(s, len);
+	if (v)
+		v->flags |= LPJ_F_PLAIN;
+	return v;
+}
+
+lpj_t *lpj_string_nocheck(const char *s)
+{
+	return s ? lpj_stringn_nocheck(s, strlen(s)) : NULL;
+}
+
+lpj_t *lpj_stringn(const char *s, size_t len)
+{
+	if (!s || !lp_utf8_valid(s, len))
+		return NULL;
+	return lpj_stringn_nocheck(s, len);
+}
+
+lpj_t *lpj_string(const char *s)
+{
+	return s ? lpj_stringn(s, strlen(s)) : NULL;
+}
+
+lpj_t *lpj_integer(lpj_int_t v)
+{
+	jinteger *j = (jinteger *)new_value(sizeof(jinteger), LPJ_INTEGER);
+	j->v = v;
+	return &j->h;
+}
+
+lpj_t *lpj_real(double v)
+{
+	if (!isfinite(v))
+		return NULL;
+	jreal *j = (jreal *)new_value(sizeof(jreal), LPJ_REAL);
+	j->v = v;
+	return &j->h;
+}
+
+lpj_t *lpj_true(void)
+{
+	return &the_true;
+}
+
+lpj_t *lpj_false(void)
+{
+	return &the_false;
+}
+
+lpj_t *lpj_boolean(bool b)
+{
+	return b ? &the_true : &the_false;
+}
+
+lpj_t *lpj_null(void)
+{
+	return &the_null;
+}
+
+const char *lpj_string_value(const lpj_t *v)
+{
+	return lpj_is_string(v) ? ((const jstring *)v)->val : NULL;
+}
+
+size_t lpj_string_length(const lpj_t *v)
+{
+	return lpj_is_string(v) ? ((const jstring *)v)->len : 0;
+}
+
+lpj_int_t lpj_integer_value(const lpj_t *v)
+{
+	return lpj_is_integer(v) ? ((const jinteger *)v)->v : 0;
+}
+
+double lpj_real_value(const lpj_t *v)
+{
+	return lpj_is_real(v) ? ((const jreal *)v)->v : 0.0;
+}
+
+double lpj_number_value(const lpj_t *v)
+{
+	if (lpj_is_integer(v))
+		return (double)((const jinteger *)v)->v;
+	return lpj_real_value(v);
+}
+
+/* ---- objects ---- */
+
+lpj_t *lpj_object(void)
+{
+	jobject *o = (jobject *)new_value(sizeof(jobject), LPJ_OBJECT);
+	o->size = o->cap = 0;
+	o->m = NULL;
+	o->index = NULL;
+	o->index_cap = 0;
+	o->bloom = 0;
+	return &o->h;
+}
+
+static uint32_t hash_key(const char *k, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)k[i]) * 0x100000001b3u;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static void index_insert(jobject *o, size_t pos)
+{
+	size_t mask = o->index_cap - 1;
+	size_t i = hash_key(o->m[pos].key, o->m[pos].klen) & mask;
+	while (o->index[i])
+		i = (i + 1) & mask;
+	o->index[i] = (uint32_t)(pos + 1);
+}
+
+/* Builds the index for the current members (cap >= 2 * size). */
+static void index_build(jobject *o)
+{
+	lp_arena *a = lpj_arena_of(&o->h);
+	size_t cap = 64;
+	while (cap < 2 * o->size + 2)
+		cap *= 2;
+	own_free(a, o->index);
+	o->index = own_alloc(a, cap * sizeof(uint32_t));
+	memset(o->index, 0, cap * sizeof(uint32_t));
+	o->index_cap = cap;
+	for (size_t i = 0; i < o->size; i++)
+		index_insert(o, i);
+}
+
+static void index_drop(jobject *o)
+{
+	own_free(lpj_arena_of(&o->h), o->index);
+	o->index = NULL;
+	o->index_cap = 0;
+}
+
+/* A cheap summary of a key: most lookups of a missing key end here. */
+static inline uint64_t key_bit(const char *key, size_t klen)
+{
+	unsigned h = klen ? (unsigned)klen * 31u + (unsigned char)key[0] + (unsigned char)key[klen - 1] * 7u : 0;
+	return (uint64_t)1 << (h & 63);
+}
+
+static member *find(const jobject *o, const char *key, size_t klen)
+{
+	if (!(o->bloom & key_bit(key, klen)))
+		return NULL;
+	if (o->size <= LINEAR) {
+		for (size_t i = 0; i < o->size; i++) {
+			const member *m = &o->m[i];
+			if (m->klen == klen && (!klen || m->key[0] == key[0]) && memcmp(m->key, key, klen) == 0)
+				return (member *)m;
+		}
+		return NULL;
+	}
+	if (!o->index)
+		index_build((jobject *)o);
+	size_t mask = o->index_cap - 1;
+	for (size_t i = hash_key(key, klen) & mask; o->index[i]; i = (i + 1) & mask) {
+		member *m = &o->m[o->index[i] - 1];
+		if (m->klen == klen && memcmp(m->key, key, klen) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+size_t lpj_object_size(const lpj_t *obj)
+{
+	return lpj_is_object(obj) ? ((const jobject *)obj)->size : 0;
+}
+
+lpj_t *lpj_object_getn(const lpj_t *obj, const char *key, size_t klen)
+{
+	if (!lpj_is_object(obj) || !key)
+		return NULL;
+	member *m = find((const jobject *)obj, key, klen);
+	return m ? m->value : NULL;
+}
+
+lpj_t *lpj_object_get(const lpj_t *obj, const char *key)
+{
+	return key ? lpj_object_getn(obj, key, strlen(key)) : NULL;
+}
+
+int lpj_object_setn_new_nocheck(lpj_t *obj, const char *key, size_t klen, lpj_t *val)
+{
+	if (!val)
+		return -1;
+	if (!lpj_is_object(obj) || !key || val == obj) {
+		lpj_decref(val);
+		return -1;
+	}
+	jobject *o = (jobject *)obj;
+	val = adopt_into(obj, val);
+	member *m = find(o, key, klen);
+	if (m) {
+		lpj_decref(m->value);
+		m->value = val;
+		return 0;
+	}
+	lp_arena *a = lpj_arena_of(obj);
+	if (o->size == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 8;
+		o->m = own_grow(a, o->m, o->cap * sizeof(member), cap * sizeof(member));
+		o->cap = cap;
+	}
+	char *k = own_alloc(a, klen + 1);
+	memcpy(k, key, klen);
+	k[klen] = '\0';
+	o->m[o->size] = (member){k, klen, val};
+	o->size++;
+	o->bloom |= key_bit(k, klen);
+	if (o->index) {
+		if (2 * o->size + 2 > o->index_cap)
+			index_build(o);
+		else
+			index_insert(o, o->size - 1);
+	}
+	return 0;
+}
+
+int lpj_object_set_new_nocheck(lpj_t *obj, const char *key, lpj_t *val)
+{
+	if (!key) {
+		lpj_decref(val);
+		return -1;
+	}
+	return lpj_object_setn_new_nocheck(obj, key, strlen(key), val);
+}
+
+int lpj_object_set_new(lpj_t *obj, const char *key, lpj_t *val)
+{
+	if (!key || !lp_utf8_valid(key, strlen(key))) {
+		lpj_decref(val);
+		return -1;
+	}
+	return lpj_object_setn_new_nocheck(obj, key, strlen(key), val);
+}
+
+int lpj_object_set(lpj_t *obj, const char *key, lpj_t *val)
+{
+	return lpj_object_set_new(obj, key, lpj_incref(val));
+}
+
+int lpj_object_del(lpj_t *obj, const char *key)
+{
+	if (!lpj_is_object(obj) || !key)
+		return -1;
+	jobject *o = (jobject *)obj;
+	member *m = find(o, key, strlen(key));
+	if (!m)
+		return -1;
+	lp_arena *a = lpj_arena_of(obj);
+	own_free(a, (void *)m->key);
+	lpj_decref(m->value);
+	size_t pos = (size_t)(m - o->m);
+	memmove(m, m + 1, (o->size - pos - 1) * sizeof(member));
+	o->size--;
+	if (o->index)
+		index_drop(o);
+	return 0;
+}
+
+int lpj_object_clear(lpj_t *obj)
+{
+	if (!lpj_is_object(obj))
+		return -1;
+	jobject *o = (jobject *)obj;
+	lp_arena *a = lpj_arena_of(obj);
+	for (size_t i = 0; i < o->size; i++) {
+		own_free(a, (void *)o->m[i].key);
+		lpj_decref(o->m[i].value);
+	}
+	o->size = 0;
+	o->bloom = 0;
+	if (o->index)
+		index_drop(o);
+	return 0;
+}
+
+int lpj_object_update(lpj_t *obj, lpj_t *other)
+{
+	if (!lpj_is_object(obj) || !lpj_is_object(other))
+		return -1;
+	const jobject *src = (const jobject *)other;
+	for (size_t i = 0; i < src->size; i++)
+		if (lpj_object_setn_new_nocheck(obj, src->m[i].key, src->m[i].klen, lpj_incref(src->m[i].value)))
+			return -1;
+	return 0;
+}
+
+void *lpj_object_iter(lpj_t *obj)
+{
+	if (!lpj_is_object(obj))
+		return NULL;
+	jobject *o = (jobject *)obj;
+	return o->size ? &o->m[0] : NULL;
+}
+
+void *lpj_object_iter_next(lpj_t *obj, void *iter)
+{
+	if (!iter || !lpj_is_object(obj))
+		return NULL;
+	jobject *o = (jobject *)obj;
+	member *m = (member *)iter + 1;
+	return m < o->m + o->size ? m : NULL;
+}
+
+const char *lpj_object_iter_key(void *iter)
+{
+	return iter ? ((member *)iter)->key : NULL;
+}
+
+size_t lpj_object_iter_key_len(void *iter)
+{
+	return iter ? ((member *)iter)->klen : 0;
+}
+
+lpj_t *lpj_object_iter_value(void *iter)
+{
+	return iter ? ((member *)iter)->value : NULL;
+}
+
+/* ---- arrays ---- */
+
+lpj_t *lpj_array(void)
+{
+	jarray *a = (jarray *)new_value(sizeof(jarray), LPJ_ARRAY);
+	a->size = a->cap = 0;
+	a->items = NULL;
+	return &a->h;
+}
+
+size_t lpj_array_size(const lpj_t *arr)
+{
+	return lpj_is_array(arr) ? ((const jarray *)arr)->size : 0;
+}
+
+lpj_t *lpj_array_get(const lpj_t *arr, size_t i)
+{
+	if (!lpj_is_array(arr))
+		return NULL;
+	const jarray *a = (const jarray *)arr;
+	return i < a->size ? a->items[i] : NULL;
+}
+
+int lpj_array_set_new(lpj_t *arr, size_t i, lpj_t *val)
+{
+	if (!val)
+		return -1;
+	if (!lpj_is_array(arr) || i >= ((jarray *)arr)->size || val == arr) {
+		lpj_decref(val);
+		return -1;
+	}
+	jarray *a = (jarray *)arr;
+	val = adopt_into(arr, val);
+	lpj_decref(a->items[i]);
+	a->items[i] = val;
+	return 0;
+}
+
+int lpj_array_insert_new(lpj_t *arr, size_t i, lpj_t *val)
+{
+	if (!val)
+		return -1;
+	if (!lpj_is_array(arr) || i > ((jarray *)arr)->size || val == arr) {
+		lpj_decref(val);
+		return -1;
+	}
+	jarray *a = (jarray *)arr;
+	val = adopt_into(arr, val);
+	if (a->size == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 4;
+		a->items = own_grow(lpj_arena_of(arr), a->items, a->cap * sizeof(lpj_t *), cap * sizeof(lpj_t *));
+		a->cap = cap;
+	}
+	memmove(a->items + i + 1, a->items + i, (a->size - i) * sizeof(lpj_t *));
+	a->items[i] = val;
+	a->size++;
+	return 0;
+}
+
+int lpj_array_append_new(lpj_t *arr, lpj_t *val)
+{
+	if (!val)
+		return -1;
+	if (!lpj_is_array(arr)) {
+		lpj_decref(val);
+		return -1;
+	}
+	return lpj_array_insert_new(arr, ((jarray *)arr)->size, val);
+}
+
+int lpj_array_append(lpj_t *arr, lpj_t *val)
+{
+	return lpj_array_append_new(arr, lpj_incref(val));
+}
+
+int lpj_array_remove(lpj_t *arr, size_t i)
+{
+	if (!lpj_is_array(arr) || i >= ((jarray *)arr)->size)
+		return -1;
+	jarray *a = (jarray *)arr;
+	lpj_decref(a->items[i]);
+	memmove(a->items + i, a->items + i + 1, (a->size - i - 1) * sizeof(lpj_t *));
+	a->size--;
+	return 0;
+}
+
+int lpj_array_clear(lpj_t *arr)
+{
+	if (!lpj_is_array(arr))
+		return -1;
+	jarray *a = (jarray *)arr;
+	for (size_t i = 0; i < a->size; i++)
+		lpj_decref(a->items[i]);
+	a->size = 0;
+	return 0;
+}
+
+int lpj_array_extend(lpj_t *arr, lpj_t *other)
+{
+	if (!lpj_is_array(arr) || !lpj_is_array(other))
+		return -1;
+	size_t n = ((jarray *)other)->size; /* arr may be other */
+	for (size_t i = 0; i < n; i++)
+		if (lpj_array_append(arr, ((jarray *)other)->items[i]))
+			return -1;
+	return 0;
+}
+
+/* ---- whole values ---- */
+
+lpj_t *lpj_deep_copy(const lpj_t *v)
+{
+	if (!v)
+		return NULL;
+	switch (v->type) {
+	case LPJ_OBJECT: {
+		const jobject *o = (const jobject *)v;
+		lpj_t *c = lpj_object();
+		jobject *co = (jobject *)c;
+		if (o->size) {
+			co->m = own_alloc(lpj_arena_of(c), o->size * sizeof(member));
+			co->cap = o->size;
+		}
+		for (size_t i = 0; i < o->size; i++)
+			lpj_object_setn_new_nocheck(c, o->m[i].key, o->m[i].klen, lpj_deep_copy(o->m[i].value));
+		return c;
+	}
+	case LPJ_ARRAY: {
+		const jarray *a = (const jarray *)v;
+		lpj_t *c = lpj_array();
+		for (size_t i = 0; i < a->size; i++)
+			lpj_array_append_new(c, lpj_deep_copy(a->items[i]));
+		return c;
+	}
+	case LPJ_STRING: {
+		lpj_t *c = lpj_stringn_nocheck(((const jstring *)v)->val, ((const jstring *)v)->len);
+		c->flags |= v->flags & LPJ_F_PLAIN;
+		return c;
+	}
+	case LPJ_INTEGER:
+		return lpj_integer(((const jinteger *)v)->v);
+	case LPJ_REAL:
+		return lpj_real(((const jreal *)v)->v);
+	default:
+		return (lpj_t *)v; /* singletons */
+	}
+}
+
+bool lpj_equal(const lpj_t *a, const lpj_t *b)
+{
+	if (!a || !b)
+		return false;
+	if (a == b)
+		return true;
+	if (a->type != b->type)
+		return false;
+	switch (a->type) {
+	case LPJ_OBJECT: {
+		const jobject *x = (const jobject *)a;
+		if (x->size != lpj_object_size(b))
+			return false;
+		for (size_t i = 0; i < x->size; i++)
+			if (!lpj_equal(x->m[i].value, lpj_object_getn(b, x->m[i].key, x->m[i].klen)))
+				return false;
+		return true;
+	}
+	case LPJ_ARRAY: {
+		size_t n = lpj_array_size(a);
+		if (n != lpj_array_size(b))
+			return false;
+		for (size_t i = 0; i < n; i++)
+			if (!lpj_equal(lpj_array_get(a, i), lpj_array_get(b, i)))
+				return false;
+		return true;
+	}
+	case LPJ_STRING:
+		return lpj_string_length(a) == lpj_string_length(b) &&
+		       memcmp(lpj_string_value(a), lpj_string_value(b), lpj_string_length(a)) == 0;
+	case LPJ_INTEGER:
+		return lpj_integer_value(a) == lpj_integer_value(b);
+	case LPJ_REAL:
+		return lpj_real_value(a) == lpj_real_value(b);
+	default:
+		return true; /* same singleton type */
+	}
+}
