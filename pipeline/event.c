@@ -12,12 +12,21 @@
 #define PER_FIELD_SIZE 48
 
 /* A new event with its own fresh arena, entered: the caller leaves. */
+/* The event record lives in its arena too. */
+static lp_event *event_in(lp_arena *a)
+{
+	lp_event *ev = lp_arena_alloc(a, sizeof(*ev));
+	memset(ev, 0, sizeof(*ev));
+	ev->arena = a;
+	return ev;
+}
+
 static lp_event *alloc_event(lp_arena **prev)
 {
-	lp_event *ev = lp_calloc(1, sizeof(*ev));
-	ev->arena = lp_arena_create();
-	lp_arena_adopt(ev->arena);
-	*prev = lpj_arena_enter(ev->arena);
+	lp_arena *a = lp_arena_create();
+	lp_arena_adopt(a);
+	lp_event *ev = event_in(a);
+	*prev = lpj_arena_enter(a);
 	return ev;
 }
 
@@ -61,14 +70,14 @@ lp_event *lp_event_new(lpj_t *obj)
 		lpj_decref(obj);
 		obj = NULL;
 	}
-	lp_event *ev = lp_calloc(1, sizeof(*ev));
 	lp_arena *a = lpj_arena_of(obj);
 	if (a && lp_arena_adopt(a)) {
-		ev->arena = lp_arena_ref(a);
+		lp_arena_ref(a);
 	} else {
-		ev->arena = lp_arena_create();
-		lp_arena_adopt(ev->arena);
+		a = lp_arena_create();
+		lp_arena_adopt(a);
 	}
+	lp_event *ev = event_in(a);
 	lp_arena *prev = lpj_arena_enter(ev->arena);
 	obj = obj ? own(ev, obj) : lpj_object();
 	ev->data = obj;
@@ -107,9 +116,8 @@ void lp_event_destroy(lp_event *ev)
 	lpj_decref(ev->data);
 	lpj_decref(ev->meta);
 	lpj_decref(ev->ts_cache);
-	lp_arena_unref(ev->arena);
 	lp_ack_release(ev->ack);
-	lp_free(ev);
+	lp_arena_unref(ev->arena); /* the record goes with it */
 }
 
 lp_event *lp_event_clone(const lp_event *ev)

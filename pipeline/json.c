@@ -336,8 +336,6 @@ static member *find(const jobject *o, const char *key, size_t klen)
 		}
 		return NULL;
 	}
-	if (!o->index)
-		index_build((jobject *)o);
 	size_t mask = o->index_cap - 1;
 	for (size_t i = hash_key(key, klen) & mask; o->index[i]; i = (i + 1) & mask) {
 		member *m = &o->m[o->index[i] - 1];
@@ -393,12 +391,12 @@ int lpj_object_setn_new_nocheck(lpj_t *obj, const char *key, size_t klen, lpj_t 
 	o->m[o->size] = (member){k, klen, val};
 	o->size++;
 	o->bloom |= key_bit(k, klen);
-	if (o->index) {
-		if (2 * o->size + 2 > o->index_cap)
-			index_build(o);
-		else
-			index_insert(o, o->size - 1);
-	}
+	/* The index is kept up to date by writers only, so that readers of a
+	 * shared object never change it. */
+	if (o->index && 2 * o->size + 2 <= o->index_cap)
+		index_insert(o, o->size - 1);
+	else if (o->size > LINEAR)
+		index_build(o);
 	return 0;
 }
 
@@ -439,7 +437,9 @@ int lpj_object_del(lpj_t *obj, const char *key)
 	size_t pos = (size_t)(m - o->m);
 	memmove(m, m + 1, (o->size - pos - 1) * sizeof(member));
 	o->size--;
-	if (o->index)
+	if (o->size > LINEAR)
+		index_build(o);
+	else if (o->index)
 		index_drop(o);
 	return 0;
 }

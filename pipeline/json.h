@@ -207,6 +207,9 @@ typedef struct lpj_error_t {
 #define LPJ_DECODE_ANY 0x1
 #define LPJ_DISABLE_EOF_CHECK 0x2
 #define LPJ_ALLOW_NUL 0x4
+/* On success err->position is the number of bytes read and line and column
+ * are -1 (so that documents in a row can be read with
+ * LPJ_DISABLE_EOF_CHECK). */
 lpj_t *lpj_loads(const char *s, size_t flags, lpj_error_t *err);
 lpj_t *lpj_loadb(const char *s, size_t len, size_t flags, lpj_error_t *err);
 lpj_t *lpj_load_file(const char *path, size_t flags, lpj_error_t *err);
@@ -214,8 +217,9 @@ lpj_t *lpj_load_file(const char *path, size_t flags, lpj_error_t *err);
 /* Flags of lpj_dumps: LPJ_COMPACT writes "," and ":" (else ", " and ": ");
  * LPJ_ENCODE_ANY allows any top-level value (else only objects and arrays);
  * LPJ_INDENT(n) writes one member per line indented by n; LPJ_SORT_KEYS
- * sorts object keys; LPJ_REAL_PRECISION(p) writes reals with %.pg (else the
- * shortest text that reads back the same). */
+ * sorts object keys; LPJ_REAL_PRECISION(p) writes reals with %.pg (else
+ * %.17g), always with a '.' or an exponent. Strings that are not valid UTF-8
+ * (made with a _nocheck constructor) are written with U+FFFD. */
 #define LPJ_INDENT(n) ((size_t)(n) & 0x1F)
 #define LPJ_COMPACT 0x20
 #define LPJ_ENCODE_ANY 0x200

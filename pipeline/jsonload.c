@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,7 +18,7 @@
 typedef struct parser {
 	const unsigned char *p, *end, *start;
 	int depth;
-	lp_buf scratch; /* unescaped strings */
+	lp_buf *scratch; /* unescaped strings (the thread's, see scratch_get) */
 	char *err;
 	size_t cap;
 	size_t *pos;
@@ -193,7 +194,7 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 		return false;
 	}
 	/* slow path: unescape into scratch */
-	lp_buf *b = &ps->scratch;
+	lp_buf *b = ps->scratch;
 	lp_buf_reset(b);
 	lp_buf_add(b, ps->p, (size_t)(q - ps->p));
 	while (q < end) {
@@ -502,6 +503,41 @@ static lpj_t *parse_value_at(parser *ps)
 	return fail_at(ps, ps->p, "unexpected character");
 }
 
+/* Unescaped strings go into a buffer of the thread's, kept between calls
+ * (and freed at thread exit) unless it grew past SCRATCH_KEEP. */
+enum { SCRATCH_KEEP = 64 * 1024 };
+static _Thread_local lp_buf tl_scratch;
+static _Thread_local bool tl_scratch_registered;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *b)
+{
+	lp_buf_fini(b);
+}
+
+static void scratch_key_create(void)
+{
+	pthread_key_create(&scratch_key, scratch_free);
+}
+
+static lp_buf *scratch_get(void)
+{
+	if (!tl_scratch_registered) {
+		tl_scratch_registered = true;
+		pthread_once(&scratch_once, scratch_key_create);
+		pthread_setspecific(scratch_key, &tl_scratch);
+	}
+	lp_buf_reset(&tl_scratch);
+	return &tl_scratch;
+}
+
+static void scratch_put(lp_buf *b)
+{
+	if (b->cap > SCRATCH_KEEP)
+		lp_buf_fini(b);
+}
+
 lpj_t *lp_json_load(const char *s, size_t len, char *err, size_t cap, size_t *pos)
 {
 	parser ps;
@@ -513,7 +549,7 @@ lpj_t *lp_json_load(const char *s, size_t len, char *err, size_t cap, size_t *po
 	ps.pos = pos;
 	if (cap)
 		err[0] = '\0';
-	lp_buf_init(&ps.scratch);
+	ps.scratch = scratch_get();
 	lpj_t *v = parse_value(&ps);
 	if (v) {
 		skip_ws(&ps);
@@ -522,7 +558,7 @@ lpj_t *lp_json_load(const char *s, size_t len, char *err, size_t cap, size_t *po
 			v = fail_at(&ps, ps.p, "end of input expected");
 		}
 	}
-	lp_buf_fini(&ps.scratch);
+	scratch_put(ps.scratch);
 	return v;
 }
 
@@ -541,7 +577,7 @@ lpj_t *lp_json_load_ex(const char *s, size_t len, unsigned opts, char *err, size
 	at->used = at->pos = at->token = 0;
 	if (cap)
 		err[0] = '\0';
-	lp_buf_init(&ps.scratch);
+	ps.scratch = scratch_get();
 	lpj_t *v = parse_value(&ps);
 	if (v) {
 		at->used = (size_t)(ps.p - ps.start);
@@ -554,6 +590,6 @@ lpj_t *lp_json_load_ex(const char *s, size_t len, unsigned opts, char *err, size
 			at->used = len;
 		}
 	}
-	lp_buf_fini(&ps.scratch);
+	scratch_put(ps.scratch);
 	return v;
 }

@@ -259,6 +259,7 @@ static void enrich(tcp_conn *c, size_t from)
 	tcp_server *srv = c->srv;
 	for (size_t i = from; i < c->pending.n; i++) {
 		lp_event *ev = c->pending.v[i];
+		lp_arena *prev = lp_event_enter(ev);
 		/* as Logstash: what the codec already set stays */
 		if (!lp_event_get(ev, srv->ref_name))
 			lp_event_set(ev, srv->ref_name, lpj_string(c->s.peer_ip));
@@ -268,6 +269,7 @@ static void enrich(tcp_conn *c, size_t from)
 			lp_event_set(ev, srv->ref_port, lpj_integer(c->s.peer_port));
 		if (c->subject[0] && !lp_event_get(ev, srv->ref_subject))
 			lp_event_set(ev, srv->ref_subject, lpj_string(c->subject));
+		lp_event_leave(prev);
 	}
 }
 
