@@ -35,11 +35,7 @@ typedef struct {
 } jarray;
 
 /* An object member; an iterator points at one. */
-typedef struct member {
-	const char *key;
-	size_t klen;
-	lpj_t *value;
-} member;
+typedef lpj_member member;
 
 typedef struct {
 	lpj_t h;
@@ -470,6 +466,16 @@ int lpj_object_update(lpj_t *obj, lpj_t *other)
 		if (lpj_object_setn_new_nocheck(obj, src->m[i].key, src->m[i].klen, lpj_incref(src->m[i].value)))
 			return -1;
 	return 0;
+}
+
+const lpj_member *lpj_object_members(const lpj_t *obj, size_t *n)
+{
+	if (!lpj_is_object(obj)) {
+		*n = 0;
+		return NULL;
+	}
+	*n = ((const jobject *)obj)->size;
+	return ((const jobject *)obj)->m;
 }
 
 void *lpj_object_iter(lpj_t *obj)

@@ -148,6 +148,15 @@ int lpj_object_clear(lpj_t *obj);
 /* Sets every member of other into obj. */
 int lpj_object_update(lpj_t *obj, lpj_t *other);
 
+/* An object's members in insertion order, for readers that walk them all
+ * (writers): *n gets the count; valid until the object next changes. */
+typedef struct lpj_member {
+	const char *key;
+	size_t klen;
+	lpj_t *value;
+} lpj_member;
+const lpj_member *lpj_object_members(const lpj_t *obj, size_t *n);
+
 /* Iteration in insertion order. An iterator stays valid while the object is
  * only read or its existing keys are set. */
 void *lpj_object_iter(lpj_t *obj);

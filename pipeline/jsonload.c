@@ -1,6 +1,7 @@
 #include "pipeline/jsonload.h"
 
 #include "pipeline/buf.h"
+#include "pipeline/jsonscan.h"
 #include "pipeline/mem.h"
 
 #include <errno.h>
@@ -134,25 +135,6 @@ static void put_utf8(lp_buf *b, uint32_t cp)
 	lp_buf_add(b, u, n);
 }
 
-/* The first byte at or after q that is '"', '\\', a control character or
- * not ASCII (or end), eight bytes at a time. */
-static const unsigned char *plain_run(const unsigned char *q, const unsigned char *end)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	while (end - q >= 8) {
-		uint64_t w;
-		memcpy(&w, q, 8);
-		uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
-		uint64_t special = ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash) | (w - ones * 0x20) | w;
-		if (special & highs)
-			break;
-		q += 8;
-	}
-	while (q < end && *q != '"' && *q != '\\' && *q >= 0x20 && *q < 0x80)
-		q++;
-	return q;
-}
-
 /* Parses a string (ps->p at the opening quote). On success *out and *len point
  * either into the input (no escapes) or into ps->scratch, and *has_nul tells
  * whether it contains a NUL. Returns false on error. */
@@ -162,7 +144,7 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 	*has_nul = false;
 	/* fast path: no escapes */
 	while (q < end) {
-		q = plain_run(q, end);
+		q = lp_json_plain_end(q, end);
 		if (q >= end)
 			break;
 		unsigned c = *q;
@@ -220,7 +202,7 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 			continue;
 		}
 		if (c != '\\') {
-			const unsigned char *r = plain_run(q, end);
+			const unsigned char *r = lp_json_plain_end(q, end);
 			lp_buf_add(b, q, (size_t)(r - q));
 			q = r;
 			continue;

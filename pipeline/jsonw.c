@@ -1,24 +1,13 @@
 #include "pipeline/jsonw.h"
 
+#include "pipeline/jsonscan.h"
+
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Bytes that can be copied to a JSON string unchanged: ASCII from 0x20 on,
- * other than '"' and '\\'. */
-static const unsigned char plain[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when the
  * bytes there are not one; *bad then receives how many bytes form the maximal
@@ -116,29 +105,6 @@ void lp_utf8_sanitize(lp_buf *out, const char *s, size_t len)
 
 static const char hexd[] = "0123456789abcdef";
 
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-/* Nonzero when some byte of w is zero. */
-#define HAS_ZERO(w) (((w) - ONES) & ~(w) & HIGHS)
-
-/* The end of the run of plain bytes starting at i: eight bytes at a time
- * while no byte is below 0x20, '"', '\\' or 0x80 and above. */
-static size_t plain_run(const unsigned char *p, size_t i, size_t len)
-{
-	while (i + 8 <= len) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		uint64_t stop = ((w - ONES * 0x20) & ~w & HIGHS) | HAS_ZERO(w ^ (ONES * '"')) |
-				HAS_ZERO(w ^ (ONES * '\\')) | (w & HIGHS);
-		if (stop)
-			break;
-		i += 8;
-	}
-	while (i < len && plain[p[i]])
-		i++;
-	return i;
-}
-
 /* lp_buf_addc without the call and the terminator (the public functions
  * terminate the buffer when they are done). */
 static inline void put1(lp_buf *out, char c)
@@ -178,7 +144,7 @@ void lp_jsonw_string(lp_buf *out, const char *s, size_t len)
 	char *d = out->data + out->len;
 	*d++ = '"';
 	while (i < len) {
-		size_t j = plain_run(p, i, len);
+		size_t j = (size_t)(lp_json_plain_end(p + i, p + len) - p);
 		memcpy(d, s + i, j - i);
 		d += j - i;
 		i = j;
@@ -266,14 +232,15 @@ static void write_value(lp_buf *out, const lpj_t *v);
 
 static bool write_members(lp_buf *out, const lpj_t *obj, bool comma)
 {
-	lpj_t *o = (lpj_t *)obj;
-	for (void *it = lpj_object_iter(o); it; it = lpj_object_iter_next(o, it)) {
+	size_t n;
+	const lpj_member *m = lpj_object_members(obj, &n);
+	for (size_t i = 0; i < n; i++) {
 		if (comma)
 			put1(out, ',');
-		comma = true;
-		lp_jsonw_string(out, lpj_object_iter_key(it), lpj_object_iter_key_len(it));
+		lp_jsonw_string(out, m[i].key, m[i].klen);
 		put1(out, ':');
-		write_value(out, lpj_object_iter_value(it));
+		comma = true;
+		write_value(out, m[i].value);
 	}
 	return comma;
 }
