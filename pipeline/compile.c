@@ -417,7 +417,8 @@ void lp_node_apply_filter_common(const lp_node *n, lp_event *ev)
 void lp_node_apply_input_common(const lp_node *n, lp_event *ev)
 {
 	static char *type_seg[] = { "type" };
-	static const lp_fieldref type_ref = { LP_FIELD_DATA, 1, type_seg, "type" };
+	static size_t type_len[] = { 4 };
+	static const lp_fieldref type_ref = { LP_FIELD_DATA, 1, type_seg, type_len, "type" };
 	if (n->type && !lp_event_get(ev, &type_ref))
 		lp_event_set(ev, &type_ref, lpj_string(n->type));
 	if (n->tags) {

@@ -170,10 +170,10 @@ static bool parse_index(const char *seg, size_t n, long long *idx)
 }
 
 /* Borrowed child of parent at seg, or NULL. */
-static lpj_t *child(lpj_t *parent, const char *seg)
+static lpj_t *child(lpj_t *parent, const char *seg, size_t len)
 {
 	if (lpj_is_object(parent))
-		return lpj_object_get(parent, seg);
+		return lpj_object_getn(parent, seg, len);
 	if (lpj_is_array(parent)) {
 		size_t n = lpj_array_size(parent);
 		long long i;
@@ -275,7 +275,7 @@ lpj_t *lp_event_get(lp_event *ev, const lp_fieldref *ref)
 		break;
 	}
 	for (size_t i = 0; cur && i < ref->n; i++)
-		cur = child(cur, ref->seg[i]);
+		cur = child(cur, ref->seg[i], ref->seglen[i]);
 	return cur;
 }
 
@@ -335,7 +335,7 @@ static int set_entered(lp_event *ev, const lp_fieldref *ref, lpj_t *val)
 		break;
 	}
 	for (size_t i = 0; i + 1 < ref->n; i++) {
-		lpj_t *next = child(cur, ref->seg[i]);
+		lpj_t *next = child(cur, ref->seg[i], ref->seglen[i]);
 		if (!next || lpj_is_null(next)) {
 			next = lpj_object();
 			if (put(cur, ref->seg[i], lpj_incref(next)) != 0) {
@@ -385,7 +385,7 @@ bool lp_event_remove(lp_event *ev, const lp_fieldref *ref)
 		break;
 	}
 	for (size_t i = 0; cur && i + 1 < ref->n; i++)
-		cur = child(cur, ref->seg[i]);
+		cur = child(cur, ref->seg[i], ref->seglen[i]);
 	if (!cur)
 		return false;
 	const char *last = ref->seg[ref->n - 1];

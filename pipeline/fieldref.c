@@ -38,6 +38,9 @@ static void classify_root(lp_fieldref *r)
 		r->root = LP_FIELD_TIMESTAMP;
 		drop_first(r);
 	}
+	r->seglen = lp_calloc(r->n ? r->n : 1, sizeof(*r->seglen));
+	for (size_t i = 0; i < r->n; i++)
+		r->seglen[i] = strlen(r->seg[i]);
 }
 
 lp_fieldref *lp_fieldref_compile(const char *text, const char **err, size_t *err_col)
@@ -112,6 +115,7 @@ void lp_fieldref_destroy(lp_fieldref *r)
 	for (size_t i = 0; i < r->n; i++)
 		lp_free(r->seg[i]);
 	lp_free(r->seg);
+	lp_free(r->seglen);
 	lp_free(r->text);
 	lp_free(r);
 }

@@ -19,6 +19,7 @@ typedef struct lp_fieldref {
 	lp_field_root root;
 	size_t n;          /* segments below the root (0 for the whole root) */
 	char **seg;        /* segment names */
+	size_t *seglen;    /* their lengths */
 	char *text;        /* the text as written, for messages */
 } lp_fieldref;
 
