@@ -6,24 +6,33 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Debian 12 packages for building, testing and the example.
-DEB_BUILD := gcc make meson ninja-build pkg-config python3 libjansson-dev libpcre2-dev \
+# Debian 12 packages: DEB_BUILD builds logpipe and runs the example;
+# DEB_TEST_BUILD is what the tests need besides to build (jansson: the JSON
+# model's unit tests compare it with the real jansson; logpipe does not use it);
+# DEB_TEST runs the tests and their peers.
+DEB_BUILD := gcc make meson ninja-build pkg-config python3 libpcre2-dev \
              libcurl4-openssl-dev librdkafka-dev zlib1g-dev libssl-dev tzdata
-DEB_TEST  := python3 openssl kcat prometheus-alertmanager curl procps jq valgrind
+DEB_TEST_BUILD := libjansson-dev
+DEB_TEST  := $(DEB_TEST_BUILD) python3 openssl kcat prometheus-alertmanager curl procps jq valgrind
 NPM_TEST_DIRS := tests/integration/beats
 
-.PHONY: all deps build run test test-unit test-asan clean fuzz
+.PHONY: all deps build-deps build run test test-unit test-asan clean fuzz
 
 all: build
 
-deps:
-	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
+# $(call install_debs,PACKAGES): installs those of PACKAGES that are missing.
+define install_debs
+	@missing=""; for p in $(1); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_debs,$(DEB_BUILD) $(DEB_TEST))
 	@# Node.js and npm (the Beats tests' third-party client): Debian's, unless the machine has them
 	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; fi
@@ -32,26 +41,23 @@ deps:
 	    (cd $$d && npm install --no-audit --no-fund --loglevel=error) || exit 1; fi; done
 
 build-deps:
-	@missing=""; for p in $(DEB_BUILD); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	$(call install_debs,$(DEB_BUILD))
 
+# A new build directory is configured without the tests (-Dtests=false), so
+# that building logpipe needs DEB_BUILD only; make test turns them on.
 $(BUILD)/build.ninja:
-	meson setup $(BUILD) --buildtype=release -Dwerror=true
+	meson setup $(BUILD) --buildtype=release -Dwerror=true -Dtests=false
 
+# logpipe alone (with the tests on, they are built by make test).
 build: build-deps $(BUILD)/build.ninja
 	meson setup --reconfigure $(BUILD) >/dev/null
-	ninja -C $(BUILD)
+	ninja -C $(BUILD) logpipe
 
 run: build
 	./examples/payment/run.sh $(BUILD)/logpipe
 
-test: deps build
-	meson setup --reconfigure $(BUILD) >/dev/null
+test: deps $(BUILD)/build.ninja
+	meson setup --reconfigure $(BUILD) -Dtests=true >/dev/null
 	ninja -C $(BUILD)
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2 || true
 	$(MAKE) --no-print-directory test-asan
@@ -74,6 +80,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := conf fieldref template beats_frame codec linesplit mutate_ops date es_response
 
 fuzz: build-deps
+	$(call install_debs,$(DEB_TEST_BUILD))
 	@command -v clang >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends clang; }
 	[ -f $(FUZZ_BUILD)/build.ninja ] || CC=clang meson setup $(FUZZ_BUILD) -Dfuzzing=true -Db_lundef=false

@@ -10,8 +10,8 @@
 # (codec json_lines). Each run starts its own logpipe (-w 2) and reports
 # events/s (first byte sent to last ACK, or to the last event counted out by
 # /_node/stats for tcp) and events per CPU-second of the logpipe process
-# (utime + stime from /proc over the run). Needs: cc, zlib and jansson
-# headers (Debian: gcc zlib1g-dev libjansson-dev), curl.
+# (utime + stime from /proc over the run). Needs: cc, zlib headers (Debian:
+# gcc zlib1g-dev), curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -31,7 +31,7 @@ trap cleanup EXIT
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 cc -O2 -I. -o "$T/beats_bench" bench/beats_bench.c inputs/beats/beats_frame.c pipeline/buf.c \
-	pipeline/mem.c -lz -ljansson -pthread
+	pipeline/mem.c -lz -pthread
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

@@ -51,7 +51,7 @@ SNG_ROOT=$(cd "$PEERS/root" && pwd)
 SNG_LIBS=$SNG_ROOT/usr/lib/x86_64-linux-gnu:$SNG_ROOT/usr/lib/syslog-ng
 
 # logpipe, the sink and the sender.
-[ -f "$BUILD/build.ninja" ] || meson setup --buildtype=release "$BUILD" >/dev/null
+[ -f "$BUILD/build.ninja" ] || meson setup --buildtype=release -Dtests=false "$BUILD" >/dev/null
 ninja -C "$BUILD" logpipe >/dev/null
 LOGPIPE=$(cd "$BUILD" && pwd)/logpipe
 cc -O2 -o "$T/es_sink" bench/es_sink.c -lz -pthread
