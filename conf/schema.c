@@ -123,8 +123,8 @@ static lpj_t *number_from_text(const char *s)
 	return lpj_integer(v);
 }
 
-/* The value as jansson, without type direction: strings and barewords are
- * strings, numbers integers or reals, arrays, hashes (keys as text, order
+/* The value as JSON (json.h), without type direction: strings and barewords
+ * are strings, numbers integers or reals, arrays, hashes (keys as text, order
  * kept); a plugin value becomes its name. */
 static lpj_t *raw_json(const lp_ast_value *v)
 {

@@ -1,8 +1,10 @@
-/* event: one log event. A thin layer over jansson (DESIGN.md §6):
- * data holds the fields (never "@timestamp"), meta holds [@metadata] (never
- * serialised by outputs), ts is the event time. Access follows jansson's rule:
- * get returns a borrowed reference, set steals. No lpj_t subtree is shared
- * between two events. An event belongs to one thread at a time. */
+/* event: one log event. A thin layer over the JSON values of pipeline/json.h
+ * (DESIGN.md §6): data holds the fields (never "@timestamp"), meta holds
+ * [@metadata] (never serialised by outputs), ts is the event time. All of an
+ * event's values (and the event itself) live in its arena, released at once
+ * by lp_event_destroy. Access follows json.h's rule: get returns a borrowed
+ * reference, set steals. No lpj_t subtree is shared between two events. An
+ * event belongs to one thread at a time. */
 #ifndef LP_PIPELINE_EVENT_H
 #define LP_PIPELINE_EVENT_H
 

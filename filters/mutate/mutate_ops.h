@@ -1,9 +1,9 @@
-/* mutate_ops: the pure value operations of the mutate filter, on jansson
- * values and strings, with Logstash's (Ruby's) semantics: type conversion
- * (integer, integer_eu, float, float_eu, string, boolean), gsub with Ruby
- * replacement strings (\1..\9, \0 and \&, \k<name>, \\, \` and \'), case
- * changes (Unicode-aware), strip, split (Ruby String#split with a string
- * separator) and join. Folder-private to filters/mutate. Thread-safe. */
+/* mutate_ops: the pure value operations of the mutate filter, on JSON values
+ * (pipeline/json.h) and strings, with Logstash's (Ruby's) semantics: type
+ * conversion (integer, integer_eu, float, float_eu, string, boolean), gsub
+ * with Ruby replacement strings (\1..\9, \0 and \&, \k<name>, \\, \` and
+ * \'), case changes (Unicode-aware), strip, split (Ruby String#split with a
+ * string separator) and join. Folder-private to filters/mutate. Thread-safe. */
 #ifndef LP_FILTERS_MUTATE_MUTATE_OPS_H
 #define LP_FILTERS_MUTATE_MUTATE_OPS_H
 

@@ -25,9 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		}                                                                        \
 	} while (0)
 
-/* Once per process: pins the clock (LOGPIPE_FAKE_NOW), routes jansson
- * through lp_malloc as the binary does, and logs only errors (FUZZ_LOG=warn
- * in the environment shows warnings too). */
+/* Once per process: pins the clock (LOGPIPE_FAKE_NOW) and logs only errors
+ * (FUZZ_LOG=warn in the environment shows warnings too). */
 void fuzz_init(void);
 
 #endif

@@ -141,7 +141,7 @@ static void check_convert(const char *s, size_t len)
 {
 	lpj_t *vals[4] = { lpj_stringn(s, len), NULL, NULL, NULL };
 	if (!vals[0])
-		return; /* not valid UTF-8: jansson refuses it as a string */
+		return; /* not valid UTF-8: lpj_stringn refuses it as a string */
 	vals[1] = lpj_loadb(s, len, LPJ_DECODE_ANY, NULL);
 	vals[2] = lpj_integer((lpj_int_t)len * 7 - 100);
 	vals[3] = lpj_real((double)len / 3.0 - 5);
