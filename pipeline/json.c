@@ -146,13 +146,18 @@ static void destroy(lpj_t *v)
 /* val as it may be stored in container c: itself when both have the same
  * owner (or val is a singleton), else a deep copy made in c's owner, val
  * being released. */
-static lpj_t *adopt_into(const lpj_t *c, lpj_t *val)
+static lpj_t *copy_into(const lpj_t *c, lpj_t *val);
+
+static inline lpj_t *adopt_into(const lpj_t *c, lpj_t *val)
 {
-	if (val->flags & F_STATIC)
+	if ((val->flags & F_STATIC) || lpj_arena_of(c) == lpj_arena_of(val))
 		return val;
+	return copy_into(c, val);
+}
+
+static lpj_t *copy_into(const lpj_t *c, lpj_t *val)
+{
 	lp_arena *ca = lpj_arena_of(c);
-	if (ca == lpj_arena_of(val))
-		return val;
 	lp_arena *prev = lpj_arena_enter(ca);
 	lpj_t *copy = lpj_deep_copy(val);
 	lpj_arena_leave(prev);
@@ -320,14 +325,25 @@ static inline uint64_t key_bit(const char *key, size_t klen)
 	return (uint64_t)1 << (h & 63);
 }
 
+/* The length and the first and last bytes of a key in one word, compared
+ * before the key itself (which is elsewhere in memory). */
+static inline uint32_t key_tag(const char *key, size_t klen)
+{
+	if (!klen)
+		return 0;
+	return (uint32_t)(unsigned char)key[0] | (uint32_t)(unsigned char)key[klen - 1] << 8 |
+	       (uint32_t)(klen & 0xffff) << 16;
+}
+
 static member *find(const jobject *o, const char *key, size_t klen)
 {
-	if (!(o->bloom & key_bit(key, klen)))
+	if (!(o->bloom & key_bit(key, klen)) || klen > UINT32_MAX)
 		return NULL;
 	if (o->size <= LINEAR) {
+		uint32_t tag = key_tag(key, klen);
 		for (size_t i = 0; i < o->size; i++) {
 			const member *m = &o->m[i];
-			if (m->klen == klen && (!klen || m->key[0] == key[0]) && memcmp(m->key, key, klen) == 0)
+			if (m->tag == tag && m->klen == klen && memcmp(m->key, key, klen) == 0)
 				return (member *)m;
 		}
 		return NULL;
@@ -363,7 +379,7 @@ int lpj_object_setn_new_nocheck(lpj_t *obj, const char *key, size_t klen, lpj_t 
 {
 	if (!val)
 		return -1;
-	if (!lpj_is_object(obj) || !key || val == obj) {
+	if (!lpj_is_object(obj) || !key || val == obj || klen > UINT32_MAX) {
 		lpj_decref(val);
 		return -1;
 	}
@@ -384,7 +400,7 @@ int lpj_object_setn_new_nocheck(lpj_t *obj, const char *key, size_t klen, lpj_t 
 	char *k = own_alloc(a, klen + 1);
 	memcpy(k, key, klen);
 	k[klen] = '\0';
-	o->m[o->size] = (member){k, klen, val};
+	o->m[o->size] = (member){k, (uint32_t)klen, key_tag(k, klen), val};
 	o->size++;
 	o->bloom |= key_bit(k, klen);
 	/* The index is kept up to date by writers only, so that readers of a

@@ -136,7 +136,8 @@ size_t lpj_object_size(const lpj_t *obj);
 /* Borrowed; NULL when missing or obj is not an object. */
 lpj_t *lpj_object_get(const lpj_t *obj, const char *key);
 lpj_t *lpj_object_getn(const lpj_t *obj, const char *key, size_t klen);
-/* 0, or -1 (obj not an object, key NULL or not UTF-8, val NULL). Steals val. */
+/* 0, or -1 (obj not an object, key NULL or not UTF-8 or of 4 GiB or more,
+ * val NULL). Steals val. */
 int lpj_object_set_new(lpj_t *obj, const char *key, lpj_t *val);
 int lpj_object_set_new_nocheck(lpj_t *obj, const char *key, lpj_t *val);
 int lpj_object_setn_new_nocheck(lpj_t *obj, const char *key, size_t klen, lpj_t *val);
@@ -152,7 +153,8 @@ int lpj_object_update(lpj_t *obj, lpj_t *other);
  * (writers): *n gets the count; valid until the object next changes. */
 typedef struct lpj_member {
 	const char *key;
-	size_t klen;
+	uint32_t klen;
+	uint32_t tag; /* internal: a summary of the key for searches */
 	lpj_t *value;
 } lpj_member;
 const lpj_member *lpj_object_members(const lpj_t *obj, size_t *n);
