@@ -520,30 +520,6 @@ static void scratch_put(lp_buf *b)
 		lp_buf_fini(b);
 }
 
-lpj_t *lp_json_load(const char *s, size_t len, char *err, size_t cap, size_t *pos)
-{
-	parser ps;
-	memset(&ps, 0, sizeof(ps));
-	ps.start = ps.p = (const unsigned char *)s;
-	ps.end = ps.p + len;
-	ps.err = err;
-	ps.cap = cap;
-	ps.pos = pos;
-	if (cap)
-		err[0] = '\0';
-	ps.scratch = scratch_get();
-	lpj_t *v = parse_value(&ps);
-	if (v) {
-		skip_ws(&ps);
-		if (ps.p != ps.end) {
-			lpj_decref(v);
-			v = fail_at(&ps, ps.p, "end of input expected");
-		}
-	}
-	scratch_put(ps.scratch);
-	return v;
-}
-
 lpj_t *lp_json_load_ex(const char *s, size_t len, unsigned opts, char *err, size_t cap,
 		       lp_json_load_at *at)
 {
@@ -573,5 +549,14 @@ lpj_t *lp_json_load_ex(const char *s, size_t len, unsigned opts, char *err, size
 		}
 	}
 	scratch_put(ps.scratch);
+	return v;
+}
+
+lpj_t *lp_json_load(const char *s, size_t len, char *err, size_t cap, size_t *pos)
+{
+	lp_json_load_at at;
+	lpj_t *v = lp_json_load_ex(s, len, 0, err, cap, &at);
+	if (!v && pos)
+		*pos = at.pos;
 	return v;
 }
