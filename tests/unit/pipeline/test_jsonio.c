@@ -15,14 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static uint64_t rng = 0x853c49e6748fea9bull;
-static uint64_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
+#define JSON_GEN_SEED 0x853c49e6748fea9bull
+#include "json_gen.h"
 
 static int mismatches;
 
@@ -92,102 +86,30 @@ static void test_dumps_flags(void)
 	CHECK(n > 5000);
 }
 
-static void gen_string(lp_buf *b)
-{
-	static const char *const pieces[] = {
-		"a", "Z", "0", " ", "/", "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\r", "\\b", "\\f", "\\u0001",
-		"\\u001F", "\\u007f", "\\u00e9", "\\u0000", "\\ud83d\\ude00", "\xc3\xa9", "\xe2\x82\xac",
-		"\xf0\x9f\x98\x80", "{", "}", "[", ":", ",", "\\u2028", "long text of a log message ",
-	};
-	lp_buf_addc(b, '"');
-	int n = (int)(rnd() % 6);
-	for (int i = 0; i < n; i++)
-		lp_buf_adds(b, pieces[rnd() % (sizeof(pieces) / sizeof(pieces[0]))]);
-	lp_buf_addc(b, '"');
-}
-
-static void gen_ws(lp_buf *b)
-{
-	static const char *const ws[] = { "", "", "", " ", "\n", "\t", "\r\n  " };
-	lp_buf_adds(b, ws[rnd() % 7]);
-}
-
-static void gen_real(lp_buf *b)
-{
-	switch (rnd() % 3) {
-	case 0:
-		lp_buf_printf(b, "%s%llu.%llue%s%d", rnd() % 2 ? "-" : "", (unsigned long long)(rnd() % 1000),
-			      (unsigned long long)(rnd() % 1000), rnd() % 2 ? "-" : "+", (int)(rnd() % 320));
-		break;
-	case 1: lp_buf_printf(b, "%.17g", (double)(int64_t)(rnd() % 2000001 - 1000000) / 1000.0); break;
-	default: {
-		uint64_t bits = rnd();
-		double d;
-		memcpy(&d, &bits, sizeof(d));
-		if (!isfinite(d))
-			d = 1.5;
-		lp_buf_printf(b, "%.17g", d);
-		if (!strpbrk(b->data, ".e"))
-			lp_buf_adds(b, ".0");
-	}
-	}
-}
-
-static void gen_value(lp_buf *b, int depth)
-{
-	int kind = (int)(rnd() % (depth > 4 ? 6 : 8));
-	gen_ws(b);
-	switch (kind) {
-	case 0: lp_buf_adds(b, (const char *[]){ "true", "false", "null" }[rnd() % 3]); break;
-	case 1: lp_buf_printf(b, "%lld", (long long)(rnd() % 2000001) - 1000000); break;
-	case 2: lp_buf_printf(b, "%lld", (long long)rnd()); break;
-	case 3: gen_real(b); break;
-	case 4:
-	case 5: gen_string(b); break;
-	case 6: {
-		lp_buf_addc(b, '[');
-		int n = (int)(rnd() % 5);
-		for (int i = 0; i < n; i++) {
-			if (i)
-				lp_buf_addc(b, ',');
-			gen_value(b, depth + 1);
-		}
-		gen_ws(b);
-		lp_buf_addc(b, ']');
-		break;
-	}
-	default: {
-		lp_buf_addc(b, '{');
-		int n = (int)(rnd() % 5);
-		for (int i = 0; i < n; i++) {
-			if (i)
-				lp_buf_addc(b, ',');
-			gen_ws(b);
-			gen_string(b);
-			gen_ws(b);
-			lp_buf_addc(b, ':');
-			gen_value(b, depth + 1);
-		}
-		gen_ws(b);
-		lp_buf_addc(b, '}');
-	}
-	}
-	gen_ws(b);
-}
+/* The random documents: strings take up to 5 pieces and hold every escape
+ * the dumper writes (\u001F, \u007f, \u2028 ...); reals in all three forms. */
+static const char *const string_pieces[] = {
+	"a", "Z", "0", " ", "/", "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\r", "\\b", "\\f", "\\u0001",
+	"\\u001F", "\\u007f", "\\u00e9", "\\u0000", "\\ud83d\\ude00", "\xc3\xa9", "\xe2\x82\xac",
+	"\xf0\x9f\x98\x80", "{", "}", "[", ":", ",", "\\u2028", "long text of a log message ",
+};
+static const json_gen gen = { string_pieces, sizeof(string_pieces) / sizeof(string_pieces[0]), 6, 3 };
+/* what a mutation may put in place of a byte (its NUL too) */
+static const char mutation_bytes[] = "\"\\{}[],:0-eE.u \x80\xff\nax";
 
 static size_t random_flags(void)
 {
 	size_t f = 0;
-	if (rnd() % 2)
+	if (json_gen_rnd() % 2)
 		f |= LPJ_COMPACT;
-	if (rnd() % 2)
-		f |= LPJ_INDENT(rnd() % 9);
-	if (rnd() % 2)
+	if (json_gen_rnd() % 2)
+		f |= LPJ_INDENT(json_gen_rnd() % 9);
+	if (json_gen_rnd() % 2)
 		f |= LPJ_SORT_KEYS;
-	if (rnd() % 4)
+	if (json_gen_rnd() % 4)
 		f |= LPJ_ENCODE_ANY;
-	if (rnd() % 3 == 0)
-		f |= LPJ_REAL_PRECISION(rnd() % 32);
+	if (json_gen_rnd() % 3 == 0)
+		f |= LPJ_REAL_PRECISION(json_gen_rnd() % 32);
 	return f;
 }
 
@@ -199,7 +121,7 @@ static void test_dumps_random(void)
 	lp_buf b = LP_BUF_INIT;
 	for (int iter = 0; iter < 20000; iter++) {
 		lp_buf_reset(&b);
-		gen_value(&b, 0);
+		json_gen_value(&gen, &b);
 		json_error_t e;
 		json_t *j = json_loadb(b.data, b.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
 		lpj_t *l = lpj_loadb(b.data, b.len, LPJ_DECODE_ANY | LPJ_ALLOW_NUL, NULL);
@@ -367,26 +289,14 @@ static void test_loads_corpus(void)
 	CHECK_INT(bad, 0);
 }
 
+static int same_load_deep(const char *s, size_t len, bool objects)
+{
+	return same_load(s, len, objects ? LPJ_DECODE_ANY : 0);
+}
+
 static void test_loads_depth(void)
 {
-	int bad = 0;
-	for (int depth = 2046; depth <= 2050; depth++) {
-		lp_buf b = LP_BUF_INIT;
-		for (int i = 0; i < depth; i++)
-			lp_buf_addc(&b, '[');
-		for (int i = 0; i < depth; i++)
-			lp_buf_addc(&b, ']');
-		bad += !same_load(b.data, b.len, 0);
-		lp_buf_reset(&b);
-		for (int i = 0; i < depth; i++)
-			lp_buf_adds(&b, "{\"a\":");
-		lp_buf_addc(&b, '1');
-		for (int i = 0; i < depth; i++)
-			lp_buf_addc(&b, '}');
-		bad += !same_load(b.data, b.len, LPJ_DECODE_ANY);
-		lp_buf_fini(&b);
-	}
-	CHECK_INT(bad, 0);
+	CHECK_INT(json_gen_deep(same_load_deep), 0);
 }
 
 /* Random documents and mutated copies (no NUL bytes in the text: json_loadb
@@ -397,32 +307,12 @@ static void test_loads_random(void)
 	lp_buf b = LP_BUF_INIT, m = LP_BUF_INIT;
 	for (int iter = 0; iter < 30000; iter++) {
 		lp_buf_reset(&b);
-		gen_value(&b, 0);
-		size_t flags = load_flags[rnd() % NFLAGS];
+		json_gen_value(&gen, &b);
+		size_t flags = load_flags[json_gen_rnd() % NFLAGS];
 		bad += !same_load(b.data, b.len, flags);
 		lp_buf_reset(&m);
 		lp_buf_add(&m, b.data, b.len);
-		int muts = 1 + (int)(rnd() % 3);
-		for (int k = 0; k < muts && m.len; k++) {
-			size_t at = rnd() % m.len;
-			switch (rnd() % 5) {
-			case 0: m.data[at] ^= (char)(1u << (rnd() % 8)); break;
-			case 1: m.data[at] = "\"\\{}[],:0-eE.u \x80\xff\nax"[rnd() % 21]; break;
-			case 2:
-				memmove(m.data + at, m.data + at + 1, m.len - at - 1);
-				m.len--;
-				break;
-			case 3:
-				m.len = at; /* truncated */
-				break;
-			default: {
-				char c = (char)rnd();
-				lp_buf_addc(&m, 0);
-				memmove(m.data + at + 1, m.data + at, m.len - at - 1);
-				m.data[at] = c;
-			}
-			}
-		}
+		json_gen_mutate(&m, mutation_bytes, sizeof(mutation_bytes), true); /* truncations too */
 		for (size_t i = 0; i < m.len; i++)
 			if (m.data[i] == 0)
 				m.data[i] = ' ';

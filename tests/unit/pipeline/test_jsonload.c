@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#define JSON_GEN_SEED 0x2545f4914f6cdd1dull
+#include "json_gen.h"
+
 static int mismatches;
 
 /* Compares both loaders on len bytes; returns 1 when they agree. */
@@ -88,101 +91,26 @@ static void test_corpus(void)
 	CHECK_INT(bad, 0);
 }
 
+static int agree_deep(const char *s, size_t len, bool objects)
+{
+	return agree(s, len);
+}
+
 static void test_depth(void)
 {
-	int bad = 0;
-	for (int depth = 2046; depth <= 2050; depth++) {
-		lp_buf b = LP_BUF_INIT;
-		for (int i = 0; i < depth; i++)
-			lp_buf_addc(&b, '[');
-		for (int i = 0; i < depth; i++)
-			lp_buf_addc(&b, ']');
-		bad += !agree(b.data, b.len);
-		lp_buf_reset(&b);
-		for (int i = 0; i < depth; i++)
-			lp_buf_adds(&b, "{\"a\":");
-		lp_buf_addc(&b, '1');
-		for (int i = 0; i < depth; i++)
-			lp_buf_addc(&b, '}');
-		bad += !agree(b.data, b.len);
-		lp_buf_fini(&b);
-	}
-	CHECK_INT(bad, 0);
+	CHECK_INT(json_gen_deep(agree_deep), 0);
 }
 
-static uint64_t rng = 0x2545f4914f6cdd1dull;
-static uint64_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static void gen_string(lp_buf *b)
-{
-	static const char *const pieces[] = {
-		"a", "Z", "0", " ", "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\u00e9", "\\u0000", "\\ud83d\\ude00",
-		"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "{", "}", "[", ":", ",", "\\u20ac", "\\b",
-		"long text of a log message ",
-	};
-	lp_buf_addc(b, '"');
-	int n = (int)(rnd() % 8);
-	for (int i = 0; i < n; i++)
-		lp_buf_adds(b, pieces[rnd() % (sizeof(pieces) / sizeof(pieces[0]))]);
-	lp_buf_addc(b, '"');
-}
-
-static void gen_ws(lp_buf *b)
-{
-	static const char *const ws[] = { "", "", "", " ", "\n", "\t", "\r\n  " };
-	lp_buf_adds(b, ws[rnd() % 7]);
-}
-
-static void gen_value(lp_buf *b, int depth)
-{
-	int kind = (int)(rnd() % (depth > 4 ? 6 : 8));
-	gen_ws(b);
-	switch (kind) {
-	case 0: lp_buf_adds(b, (const char *[]){ "true", "false", "null" }[rnd() % 3]); break;
-	case 1: lp_buf_printf(b, "%lld", (long long)(rnd() % 2000001) - 1000000); break;
-	case 2: lp_buf_printf(b, "%lld", (long long)rnd()); break;
-	case 3:
-		lp_buf_printf(b, "%s%llu.%llue%s%d", rnd() % 2 ? "-" : "", (unsigned long long)(rnd() % 1000),
-			      (unsigned long long)(rnd() % 1000), rnd() % 2 ? "-" : "+", (int)(rnd() % 320));
-		break;
-	case 4:
-	case 5: gen_string(b); break;
-	case 6: {
-		lp_buf_addc(b, '[');
-		int n = (int)(rnd() % 5);
-		for (int i = 0; i < n; i++) {
-			if (i)
-				lp_buf_addc(b, ',');
-			gen_value(b, depth + 1);
-		}
-		gen_ws(b);
-		lp_buf_addc(b, ']');
-		break;
-	}
-	default: {
-		lp_buf_addc(b, '{');
-		int n = (int)(rnd() % 5);
-		for (int i = 0; i < n; i++) {
-			if (i)
-				lp_buf_addc(b, ',');
-			gen_ws(b);
-			gen_string(b);
-			gen_ws(b);
-			lp_buf_addc(b, ':');
-			gen_value(b, depth + 1);
-		}
-		gen_ws(b);
-		lp_buf_addc(b, '}');
-	}
-	}
-	gen_ws(b);
-}
+/* The random documents: strings take up to 7 pieces (escapes, surrogate
+ * pairs, \u0000, raw UTF-8, JSON punctuation); reals in form 0 only. */
+static const char *const string_pieces[] = {
+	"a", "Z", "0", " ", "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\u00e9", "\\u0000", "\\ud83d\\ude00",
+	"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "{", "}", "[", ":", ",", "\\u20ac", "\\b",
+	"long text of a log message ",
+};
+static const json_gen gen = { string_pieces, sizeof(string_pieces) / sizeof(string_pieces[0]), 8, 1 };
+/* what a mutation may put in place of a byte (its NUL too) */
+static const char mutation_bytes[] = "\"\\{}[],:0-eE.u \x80\xff";
 
 static void test_random_documents_and_mutations(void)
 {
@@ -190,29 +118,12 @@ static void test_random_documents_and_mutations(void)
 	lp_buf b = LP_BUF_INIT, m = LP_BUF_INIT;
 	for (int iter = 0; iter < 20000; iter++) {
 		lp_buf_reset(&b);
-		gen_value(&b, 0);
+		json_gen_value(&gen, &b);
 		bad += !agree(b.data, b.len);
 		/* a mutated copy: flipped, replaced, removed or inserted bytes */
 		lp_buf_reset(&m);
 		lp_buf_add(&m, b.data, b.len);
-		int muts = 1 + (int)(rnd() % 3);
-		for (int k = 0; k < muts && m.len; k++) {
-			size_t at = rnd() % m.len;
-			switch (rnd() % 4) {
-			case 0: m.data[at] ^= (char)(1u << (rnd() % 8)); break;
-			case 1: m.data[at] = "\"\\{}[],:0-eE.u \x80\xff"[rnd() % 18]; break;
-			case 2:
-				memmove(m.data + at, m.data + at + 1, m.len - at - 1);
-				m.len--;
-				break;
-			default: {
-				char c = (char)rnd();
-				lp_buf_addc(&m, 0);
-				memmove(m.data + at + 1, m.data + at, m.len - at - 1);
-				m.data[at] = c;
-			}
-			}
-		}
+		json_gen_mutate(&m, mutation_bytes, sizeof(mutation_bytes), false);
 		json_error_t je;
 		json_t *j = json_loadb(m.data, m.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
 		if (j)
