@@ -52,6 +52,7 @@ typedef struct tcp_server {
 	lp_tls_opts tls;
 	SSL_CTX *ssl;
 	lp_fieldref *ref_name, *ref_ip, *ref_port, *ref_subject;
+	lp_fieldref *ref_input; /* their common [@metadata][input] */
 
 	lp_loop *loop;
 	int lfd;
@@ -151,6 +152,7 @@ static void *tcp_create(lp_args *a)
 	srv->ref_ip = lp_fieldref_compile("[@metadata][input][tcp][source][ip]", NULL, NULL);
 	srv->ref_port = lp_fieldref_compile("[@metadata][input][tcp][source][port]", NULL, NULL);
 	srv->ref_subject = lp_fieldref_compile("[@metadata][input][tcp][tls][client][subject]", NULL, NULL);
+	srv->ref_input = lp_fieldref_compile("[@metadata][input]", NULL, NULL);
 	srv->loop = lp_loop_create();
 	if (!srv->loop) {
 		lp_args_error(a, "port", "the event loop could not be created: %s", strerror(errno));
@@ -182,6 +184,7 @@ static void tcp_destroy(void *inst)
 	lp_fieldref_destroy(srv->ref_ip);
 	lp_fieldref_destroy(srv->ref_port);
 	lp_fieldref_destroy(srv->ref_subject);
+	lp_fieldref_destroy(srv->ref_input);
 	lp_free(srv->rbuf);
 	lp_free(srv->host);
 	lp_free(srv->id);
@@ -260,6 +263,24 @@ static void enrich(tcp_conn *c, size_t from)
 	for (size_t i = from; i < c->pending.n; i++) {
 		lp_event *ev = c->pending.v[i];
 		lp_arena *prev = lp_event_enter(ev);
+		if (!lp_event_get(ev, srv->ref_input)) {
+			/* the usual case: nothing there yet, built in one go */
+			lpj_t *source = lpj_object();
+			lpj_object_set_new_nocheck(source, "name", lpj_string(c->s.peer_ip));
+			lpj_object_set_new_nocheck(source, "ip", lpj_string(c->s.peer_ip));
+			lpj_object_set_new_nocheck(source, "port", lpj_integer(c->s.peer_port));
+			lpj_t *tcp = lpj_object();
+			lpj_object_set_new_nocheck(tcp, "source", source);
+			if (c->subject[0])
+				lpj_object_set_new_nocheck(
+					tcp, "tls",
+					lpj_pack("{s:{s:s}}", "client", "subject", c->subject));
+			lpj_t *input = lpj_object();
+			lpj_object_set_new_nocheck(input, "tcp", tcp);
+			lp_event_set(ev, srv->ref_input, input);
+			lp_event_leave(prev);
+			continue;
+		}
 		/* as Logstash: what the codec already set stays */
 		if (!lp_event_get(ev, srv->ref_name))
 			lp_event_set(ev, srv->ref_name, lpj_string(c->s.peer_ip));
