@@ -337,7 +337,7 @@ static inline uint32_t key_tag(const char *key, size_t klen)
 
 static member *find(const jobject *o, const char *key, size_t klen)
 {
-	if (!(o->bloom & key_bit(key, klen)) || klen > UINT32_MAX)
+	if (!(o->bloom & key_bit(key, klen)) || klen > INT32_MAX)
 		return NULL;
 	if (o->size <= LINEAR) {
 		uint32_t tag = key_tag(key, klen);
@@ -375,11 +375,11 @@ lpj_t *lpj_object_get(const lpj_t *obj, const char *key)
 	return key ? lpj_object_getn(obj, key, strlen(key)) : NULL;
 }
 
-int lpj_object_setn_new_nocheck(lpj_t *obj, const char *key, size_t klen, lpj_t *val)
+static int set_member(lpj_t *obj, const char *key, size_t klen, lpj_t *val, bool plain)
 {
 	if (!val)
 		return -1;
-	if (!lpj_is_object(obj) || !key || val == obj || klen > UINT32_MAX) {
+	if (!lpj_is_object(obj) || !key || val == obj || klen > INT32_MAX) {
 		lpj_decref(val);
 		return -1;
 	}
@@ -400,7 +400,7 @@ int lpj_object_setn_new_nocheck(lpj_t *obj, const char *key, size_t klen, lpj_t 
 	char *k = own_alloc(a, klen + 1);
 	memcpy(k, key, klen);
 	k[klen] = '\0';
-	o->m[o->size] = (member){k, (uint32_t)klen, key_tag(k, klen), val};
+	o->m[o->size] = (member){k, (uint32_t)klen, plain, key_tag(k, klen), val};
 	o->size++;
 	o->bloom |= key_bit(k, klen);
 	/* The index is kept up to date by writers only, so that readers of a
@@ -410,6 +410,16 @@ int lpj_object_setn_new_nocheck(lpj_t *obj, const char *key, size_t klen, lpj_t 
 	else if (o->size > LINEAR)
 		index_build(o);
 	return 0;
+}
+
+int lpj_object_setn_new_nocheck(lpj_t *obj, const char *key, size_t klen, lpj_t *val)
+{
+	return set_member(obj, key, klen, val, false);
+}
+
+int lpj_object_setn_new_plain(lpj_t *obj, const char *key, size_t klen, lpj_t *val)
+{
+	return set_member(obj, key, klen, val, true);
 }
 
 int lpj_object_set_new_nocheck(lpj_t *obj, const char *key, lpj_t *val)
@@ -479,7 +489,7 @@ int lpj_object_update(lpj_t *obj, lpj_t *other)
 		return -1;
 	const jobject *src = (const jobject *)other;
 	for (size_t i = 0; i < src->size; i++)
-		if (lpj_object_setn_new_nocheck(obj, src->m[i].key, src->m[i].klen, lpj_incref(src->m[i].value)))
+		if (set_member(obj, src->m[i].key, src->m[i].klen, lpj_incref(src->m[i].value), src->m[i].key_plain))
 			return -1;
 	return 0;
 }
@@ -650,7 +660,7 @@ lpj_t *lpj_deep_copy(const lpj_t *v)
 			co->cap = o->size;
 		}
 		for (size_t i = 0; i < o->size; i++)
-			lpj_object_setn_new_nocheck(c, o->m[i].key, o->m[i].klen, lpj_deep_copy(o->m[i].value));
+			set_member(c, o->m[i].key, o->m[i].klen, lpj_deep_copy(o->m[i].value), o->m[i].key_plain);
 		return c;
 	}
 	case LPJ_ARRAY: {

@@ -136,11 +136,15 @@ size_t lpj_object_size(const lpj_t *obj);
 /* Borrowed; NULL when missing or obj is not an object. */
 lpj_t *lpj_object_get(const lpj_t *obj, const char *key);
 lpj_t *lpj_object_getn(const lpj_t *obj, const char *key, size_t klen);
-/* 0, or -1 (obj not an object, key NULL or not UTF-8 or of 4 GiB or more,
+/* 0, or -1 (obj not an object, key NULL or not UTF-8 or of 2 GiB or more,
  * val NULL). Steals val. */
 int lpj_object_set_new(lpj_t *obj, const char *key, lpj_t *val);
 int lpj_object_set_new_nocheck(lpj_t *obj, const char *key, lpj_t *val);
 int lpj_object_setn_new_nocheck(lpj_t *obj, const char *key, size_t klen, lpj_t *val);
+/* The same, for a key the caller knows to be valid UTF-8 without control
+ * characters, '"' or '\\' (as for lpj_stringn_plain): writers copy it as it
+ * is. Copies and updates keep that mark. */
+int lpj_object_setn_new_plain(lpj_t *obj, const char *key, size_t klen, lpj_t *val);
 /* Does not steal val. */
 int lpj_object_set(lpj_t *obj, const char *key, lpj_t *val);
 /* 0 when removed, -1 when missing. */
@@ -153,8 +157,9 @@ int lpj_object_update(lpj_t *obj, lpj_t *other);
  * (writers): *n gets the count; valid until the object next changes. */
 typedef struct lpj_member {
 	const char *key;
-	uint32_t klen;
-	uint32_t tag; /* internal: a summary of the key for searches */
+	uint32_t klen : 31;
+	uint32_t key_plain : 1; /* the key is JSON-ready as it is (see below) */
+	uint32_t tag;           /* internal: a summary of the key for searches */
 	lpj_t *value;
 } lpj_member;
 const lpj_member *lpj_object_members(const lpj_t *obj, size_t *n);

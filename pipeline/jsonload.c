@@ -373,7 +373,10 @@ static lpj_t *parse_object(parser *ps)
 				lp_free(key);
 			goto fail;
 		}
-		lpj_object_setn_new_nocheck(obj, k, klen, v);
+		if (key)
+			lpj_object_setn_new_nocheck(obj, k, klen, v);
+		else /* in the input: no escapes, so JSON-ready as it is */
+			lpj_object_setn_new_plain(obj, k, klen, v);
 		if (key != kbuf)
 			lp_free(key);
 		skip_ws(ps);

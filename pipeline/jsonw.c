@@ -235,10 +235,24 @@ static bool write_members(lp_buf *out, const lpj_t *obj, bool comma)
 	size_t n;
 	const lpj_member *m = lpj_object_members(obj, &n);
 	for (size_t i = 0; i < n; i++) {
-		if (comma)
-			put1(out, ',');
-		lp_jsonw_string(out, m[i].key, m[i].klen);
-		put1(out, ':');
+		if (m[i].key_plain) {
+			/* ,"key": in one step */
+			lp_buf_reserve(out, (size_t)m[i].klen + 4);
+			char *d = out->data + out->len;
+			if (comma)
+				*d++ = ',';
+			*d++ = '"';
+			memcpy(d, m[i].key, m[i].klen);
+			d += m[i].klen;
+			*d++ = '"';
+			*d++ = ':';
+			out->len = (size_t)(d - out->data);
+		} else {
+			if (comma)
+				put1(out, ',');
+			lp_jsonw_string(out, m[i].key, m[i].klen);
+			put1(out, ':');
+		}
 		comma = true;
 		write_value(out, m[i].value);
 	}
