@@ -4,6 +4,7 @@
 #ifndef LP_TESTS_UNIT_LP_TEST_H
 #define LP_TESTS_UNIT_LP_TEST_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,6 +54,16 @@ static int lp_t_cur_failed;
 			lp_t_passed++;                                                 \
 		}                                                                      \
 	} while (0)
+
+/* The next number of a xorshift64 stream (*state nonzero): reproducible
+ * random input for tests. */
+static inline uint64_t lp_test_xorshift(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
 
 static inline int lp_test_report(void)
 {

@@ -29,6 +29,8 @@
 #ifndef LP_TESTS_UNIT_PIPELINE_JSON_GEN_H
 #define LP_TESTS_UNIT_PIPELINE_JSON_GEN_H
 
+#include "lp_test.h"
+
 #include "pipeline/buf.h"
 
 #include <math.h>
@@ -44,10 +46,7 @@ static uint64_t json_gen_rng = JSON_GEN_SEED;
 
 static inline uint64_t json_gen_rnd(void)
 {
-	json_gen_rng ^= json_gen_rng << 13;
-	json_gen_rng ^= json_gen_rng >> 7;
-	json_gen_rng ^= json_gen_rng << 17;
-	return json_gen_rng;
+	return lp_test_xorshift(&json_gen_rng);
 }
 
 /* What a test's documents are made of. */

@@ -376,10 +376,7 @@ static void test_pending_bounded(void)
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return lp_test_xorshift(&rng_state);
 }
 
 static void test_mutated_streams(void)
