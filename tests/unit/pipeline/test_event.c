@@ -6,6 +6,7 @@
 #include "pipeline/buf.h"
 #include "pipeline/error.h"
 #include "pipeline/event.h"
+#include "pipeline/jsonload.h"
 #include "pipeline/mem.h"
 
 #include <stdlib.h>
@@ -387,6 +388,80 @@ static void test_non_object(void)
 	lp_event_destroy(ev);
 }
 
+/* Every value of an event lives in the event's arena, however it got there. */
+static bool all_in(const lpj_t *v, lp_arena *a)
+{
+	if (lpj_is_true(v) || lpj_is_false(v) || lpj_is_null(v))
+		return true; /* shared singletons */
+	if (lpj_arena_of(v) != a)
+		return false;
+	if (lpj_is_object(v)) {
+		size_t n;
+		const lpj_member *m = lpj_object_members(v, &n);
+		for (size_t i = 0; i < n; i++)
+			if (!all_in(m[i].value, a))
+				return false;
+	}
+	for (size_t i = 0; i < lpj_array_size(v); i++)
+		if (!all_in(lpj_array_get(v, i), a))
+			return false;
+	return true;
+}
+
+static void test_arenas(void)
+{
+	/* A document parsed into an arena: the first event adopts that arena,
+	 * a second event from the same arena gets a copy in its own. */
+	const char *text = "[{\"a\":{\"b\":[1,\"x\"]},\"@metadata\":{\"m\":true}},{\"c\":2}]";
+	lp_arena *a = lp_arena_create();
+	lp_arena *prev = lpj_arena_enter(a);
+	lpj_t *arr = lp_json_load(text, strlen(text), NULL, 0, NULL);
+	lpj_arena_leave(prev);
+	CHECK(arr && lpj_arena_of(arr) == a);
+	lp_event *e1 = lp_event_new(lpj_incref(lpj_array_get(arr, 0)));
+	lp_event *e2 = lp_event_new(lpj_incref(lpj_array_get(arr, 1)));
+	CHECK(e1->arena == a);
+	CHECK(e2->arena != a);
+	CHECK(all_in(e1->data, e1->arena) && all_in(e1->meta, e1->arena));
+	CHECK(all_in(e2->data, e2->arena));
+	CHECK(json_is(lp_event_get(e2, R("c")), "2"));
+	lp_arena_unref(a); /* the creator's reference: e1 keeps the arena */
+	CHECK(json_is(lp_event_get(e1, R("[a][b]")), "[1,\"x\"]"));
+
+	/* Values made on the heap (a config constant) are copied in; the
+	 * constant is untouched and still owned by its holder. */
+	lpj_t *constant = lpj_pack("{s:[s,i]}", "k", "v", 7);
+	CHECK(lpj_arena_of(constant) == NULL);
+	CHECK_INT(lp_event_set(e1, R("[x][y]"), lpj_incref(constant)), 0);
+	lp_event_tag(e1, "t1");
+	lp_event_set(e1, R("[@metadata][n]"), lpj_string("heap"));
+	CHECK(all_in(e1->data, e1->arena) && all_in(e1->meta, e1->arena));
+	CHECK(lp_event_get(e1, R("[x][y]")) != constant);
+	CHECK(lpj_equal(lp_event_get(e1, R("[x][y]")), constant));
+
+	/* A field taken out of an event into a heap tree is copied to the heap,
+	 * so it outlives the event. */
+	lpj_t *heap = lpj_object();
+	lpj_object_set(heap, "from_event", lp_event_get(e1, R("[a]")));
+	CHECK(lpj_arena_of(lpj_object_get(heap, "from_event")) == NULL);
+	/* A whole root set from the heap is copied in as well. */
+	lp_event_set(e2, R("[@metadata]"), lpj_pack("{s:s}", "z", "w"));
+	CHECK(all_in(e2->meta, e2->arena));
+
+	/* The clone has its own arena. */
+	lp_event *c = lp_event_clone(e1);
+	CHECK(c->arena != e1->arena);
+	CHECK(all_in(c->data, c->arena) && all_in(c->meta, c->arena));
+	lp_event_destroy(e1);
+	lp_event_destroy(e2);
+	CHECK(json_is(lpj_object_get(heap, "from_event"), "{\"b\":[1,\"x\"]}"));
+	CHECK(json_is(lp_event_get(c, R("[x][y][k]")), "[\"v\",7]"));
+	CHECK(lp_event_has_tag(c, "t1"));
+	lp_event_destroy(c);
+	lpj_decref(heap);
+	lpj_decref(constant);
+}
+
 int main(void)
 {
 	LP_RUN(test_new_timestamp);
@@ -402,6 +477,7 @@ int main(void)
 	LP_RUN(test_non_object);
 	LP_RUN(test_time_rendering);
 	LP_RUN(test_null_intermediate);
+	LP_RUN(test_arenas);
 	for (size_t i = 0; i < n_keep; i++)
 		lp_fieldref_destroy(keep[i]);
 	return lp_test_report();
