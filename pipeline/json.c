@@ -375,7 +375,9 @@ lpj_t *lpj_object_get(const lpj_t *obj, const char *key)
 	return key ? lpj_object_getn(obj, key, strlen(key)) : NULL;
 }
 
-static int set_member(lpj_t *obj, const char *key, size_t klen, lpj_t *val, bool plain)
+/* Sets key to val (stolen) in obj. With key_kept, key is a key of an object
+ * in obj's arena (immutable and living as long): it is used without a copy. */
+static int set_member_ex(lpj_t *obj, const char *key, size_t klen, lpj_t *val, bool plain, bool key_kept)
 {
 	if (!val)
 		return -1;
@@ -397,9 +399,13 @@ static int set_member(lpj_t *obj, const char *key, size_t klen, lpj_t *val, bool
 		o->m = own_grow(a, o->m, o->cap * sizeof(member), cap * sizeof(member));
 		o->cap = cap;
 	}
-	char *k = own_alloc(a, klen + 1);
-	memcpy(k, key, klen);
-	k[klen] = '\0';
+	const char *k = key;
+	if (!key_kept || !a) {
+		char *copy = own_alloc(a, klen + 1);
+		memcpy(copy, key, klen);
+		copy[klen] = '\0';
+		k = copy;
+	}
 	o->m[o->size] = (member){k, (uint32_t)klen, plain, key_tag(k, klen), val};
 	o->size++;
 	o->bloom |= key_bit(k, klen);
@@ -410,6 +416,11 @@ static int set_member(lpj_t *obj, const char *key, size_t klen, lpj_t *val, bool
 	else if (o->size > LINEAR)
 		index_build(o);
 	return 0;
+}
+
+static int set_member(lpj_t *obj, const char *key, size_t klen, lpj_t *val, bool plain)
+{
+	return set_member_ex(obj, key, klen, val, plain, false);
 }
 
 int lpj_object_setn_new_nocheck(lpj_t *obj, const char *key, size_t klen, lpj_t *val)
@@ -488,8 +499,10 @@ int lpj_object_update(lpj_t *obj, lpj_t *other)
 	if (!lpj_is_object(obj) || !lpj_is_object(other))
 		return -1;
 	const jobject *src = (const jobject *)other;
+	bool same_arena = lpj_arena_of(obj) && lpj_arena_of(obj) == lpj_arena_of(other);
 	for (size_t i = 0; i < src->size; i++)
-		if (set_member(obj, src->m[i].key, src->m[i].klen, lpj_incref(src->m[i].value), src->m[i].key_plain))
+		if (set_member_ex(obj, src->m[i].key, src->m[i].klen, lpj_incref(src->m[i].value), src->m[i].key_plain,
+				  same_arena))
 			return -1;
 	return 0;
 }
@@ -654,13 +667,15 @@ lpj_t *lpj_deep_copy(const lpj_t *v)
 	case LPJ_OBJECT: {
 		const jobject *o = (const jobject *)v;
 		lpj_t *c = lpj_object();
+		bool same_arena = lpj_arena_of(c) && lpj_arena_of(c) == lpj_arena_of(v);
 		jobject *co = (jobject *)c;
 		if (o->size) {
 			co->m = own_alloc(lpj_arena_of(c), o->size * sizeof(member));
 			co->cap = o->size;
 		}
 		for (size_t i = 0; i < o->size; i++)
-			set_member(c, o->m[i].key, o->m[i].klen, lpj_deep_copy(o->m[i].value), o->m[i].key_plain);
+			set_member_ex(c, o->m[i].key, o->m[i].klen, lpj_deep_copy(o->m[i].value), o->m[i].key_plain,
+				      same_arena);
 		return c;
 	}
 	case LPJ_ARRAY: {
