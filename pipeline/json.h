@@ -22,9 +22,9 @@
  * replaces its value in place; deleting keeps the order of the rest. Small
  * objects are searched linearly, larger ones through a hash index. Strings
  * are immutable, NUL-terminated, and may hold NUL bytes when made with a
- * length. Not thread-safe per value: a tree belongs to one thread at a time
- * (heap values shared read-only between threads may be increfed/decrefed
- * concurrently). */
+ * length. A tree that is changed belongs to one thread at a time; heap
+ * values shared read-only between threads (config) may be read, increfed and
+ * decrefed concurrently, because reading never changes a value. */
 #ifndef LP_PIPELINE_JSON_H
 #define LP_PIPELINE_JSON_H
 
