@@ -670,3 +670,23 @@ bool lp_stream_tls_info_get(const lp_stream *s, lp_stream_tls_info *out)
 	}
 	return true;
 }
+
+void lp_net_accept_failed(lp_accept_pause *p, int rc, const char *comp, const char *id, size_t n_open)
+{
+	if (rc != -EMFILE && rc != -ENFILE && rc != -ENOBUFS && rc != -ENOMEM)
+		return;
+	long long suppressed = 0;
+	if (lp_ratelimit_ok(&p->rl, 1000, &suppressed))
+		lp_warn(comp, "Input '%s' cannot accept more connections now (%s, %zu open); it retries shortly.", id,
+			strerror(-rc), n_open);
+	p->paused_until = lp_net_now_ms() + 100;
+	lp_loop_mod(p->loop, p->lwatch, 0);
+}
+
+void lp_net_accept_resume(lp_accept_pause *p, int64_t now)
+{
+	if (p->paused_until && now >= p->paused_until) {
+		p->paused_until = 0;
+		lp_loop_mod(p->loop, p->lwatch, EPOLLIN);
+	}
+}

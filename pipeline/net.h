@@ -12,6 +12,7 @@
 #define LP_PIPELINE_NET_H
 
 #include "conf/schema.h"
+#include "pipeline/log.h"
 
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -170,6 +171,23 @@ typedef struct lp_stream {
  * TCP_NODELAY). ctx NULL means plain TCP. Returns 0, -EAGAIN when none is
  * waiting, or another -errno. */
 int lp_stream_accept(lp_stream *s, int listen_fd, SSL_CTX *ctx);
+/* Accepting when the process is out of descriptors or memory: the listening
+ * socket is unwatched for a moment (so the loop does not spin on it), and
+ * watched again by lp_net_accept_resume once *paused_until has passed. */
+typedef struct lp_accept_pause {
+	lp_loop *loop;
+	lp_loop_watch *lwatch; /* the listening socket's watch */
+	int64_t paused_until;  /* 0 when watching */
+	lp_ratelimit rl;       /* of the warning */
+} lp_accept_pause;
+/* After lp_stream_accept returned rc (not 0, not -EAGAIN): pauses accepting
+ * for 100 ms when rc says descriptors or memory ran out, with a rate-limited
+ * warning naming the input (comp, id) and its n_open connections. Other
+ * errors concern one connection only and change nothing. */
+void lp_net_accept_failed(lp_accept_pause *p, int rc, const char *comp, const char *id, size_t n_open);
+/* Watches the listening socket again when the pause is over (call on ticks). */
+void lp_net_accept_resume(lp_accept_pause *p, int64_t now);
+
 /* Advances the TLS handshake: 0 when done, -EAGAIN while in progress (wait
  * for readable, or writable when want_write), -ECONNRESET when the peer
  * closed the connection (e.g. a port probe), LP_EIO on failure (s->err says

@@ -285,6 +285,8 @@ static int beats_run(void *inst, lp_source *src)
 	}
 	srv->lfd = fd;
 	lp_loop_add(srv->loop, &srv->lwatch, fd, EPOLLIN, on_listen, srv);
+	srv->pause.loop = srv->loop;
+	srv->pause.lwatch = &srv->lwatch;
 	lp_info("beats", "Input '%s' listens for Beats connections on %s:%d%s.", srv->id, srv->host,
 		srv->port, srv->ssl ? " (TLS)" : "");
 

@@ -99,12 +99,11 @@ struct beats_server {
 	lp_loop *loop;
 	int lfd;
 	lp_loop_watch lwatch;
-	int64_t listen_paused_until;
+	lp_accept_pause pause;         /* of accepting, when out of descriptors */
 	lp_source *src;
 	atomic_bool stopping;
 	beats_conn *conns, *conns_tail; /* live connections */
 	size_t n_conns, n_paused;
-	lp_ratelimit rl_conn;          /* accept failures */
 	lp_net_burst close_log;        /* connection closing lines */
 	char *rbuf;                    /* BEATS_READ_CHUNK bytes for reads */
 

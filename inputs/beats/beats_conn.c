@@ -623,15 +623,7 @@ void beats_conn_accept_all(beats_server *srv)
 		}
 		if (rc < 0) {
 			lp_free(c);
-			if (rc == -EMFILE || rc == -ENFILE || rc == -ENOBUFS || rc == -ENOMEM) {
-				long long supp = 0;
-				if (lp_ratelimit_ok(&srv->rl_conn, 1000, &supp))
-					lp_warn("beats",
-						"Input '%s' cannot accept more connections now (%s, %zu open); it retries shortly.",
-						srv->id, strerror(-rc), srv->n_conns);
-				srv->listen_paused_until = lp_net_now_ms() + 100;
-				lp_loop_mod(srv->loop, &srv->lwatch, 0);
-			}
+			lp_net_accept_failed(&srv->pause, rc, "beats", srv->id, srv->n_conns);
 			return;
 		}
 		c->srv = srv;
@@ -656,11 +648,8 @@ void beats_conn_accept_all(beats_server *srv)
 
 void beats_conn_tick(beats_server *srv, int64_t now)
 {
-	if (srv->listen_paused_until && now >= srv->listen_paused_until &&
-	    !atomic_load(&srv->stopping)) {
-		srv->listen_paused_until = 0;
-		lp_loop_mod(srv->loop, &srv->lwatch, EPOLLIN);
-	}
+	if (!atomic_load(&srv->stopping))
+		lp_net_accept_resume(&srv->pause, now);
 	beats_conn *c = srv->conns;
 	while (c) {
 		beats_conn *next = c->next;

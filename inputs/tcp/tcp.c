@@ -57,13 +57,12 @@ typedef struct tcp_server {
 	lp_loop *loop;
 	int lfd;
 	lp_loop_watch lwatch;
-	int64_t listen_paused_until;
+	lp_accept_pause pause;    /* of accepting, when out of descriptors */
 	lp_source *src;
 	atomic_bool stopping;
 	tcp_conn *conns, *conns_tail;
 	size_t n_conns, n_paused;
 	char *rbuf;
-	lp_ratelimit rl;          /* accept failures */
 	lp_net_burst close_log;   /* connection closing lines */
 } tcp_server;
 
@@ -398,14 +397,8 @@ static void accept_all(tcp_server *srv)
 		int rc = lp_stream_accept(&c->s, srv->lfd, srv->ssl);
 		if (rc < 0) {
 			lp_free(c);
-			if (rc != -EAGAIN && (rc == -EMFILE || rc == -ENFILE || rc == -ENOBUFS || rc == -ENOMEM)) {
-				long long supp = 0;
-				if (lp_ratelimit_ok(&srv->rl, 1000, &supp))
-					lp_warn("tcp", "Input '%s' cannot accept more connections now (%s, %zu open); it retries shortly.",
-						srv->id, strerror(-rc), srv->n_conns);
-				srv->listen_paused_until = lp_net_now_ms() + 100;
-				lp_loop_mod(srv->loop, &srv->lwatch, 0);
-			}
+			if (rc != -EAGAIN)
+				lp_net_accept_failed(&srv->pause, rc, "tcp", srv->id, srv->n_conns);
 			return;
 		}
 		if (srv->keepalive) {
@@ -435,10 +428,7 @@ static void on_listen(void *ctx, uint32_t events)
 
 static void tick(tcp_server *srv, int64_t now)
 {
-	if (srv->listen_paused_until && now >= srv->listen_paused_until) {
-		srv->listen_paused_until = 0;
-		lp_loop_mod(srv->loop, &srv->lwatch, EPOLLIN);
-	}
+	lp_net_accept_resume(&srv->pause, now);
 	for (tcp_conn *c = srv->conns, *next; c; c = next) {
 		next = c->next;
 		if (c->state == TCP_HANDSHAKE && now - c->accepted_ms > srv->tls.handshake_timeout_ms)
@@ -485,6 +475,8 @@ static int tcp_run(void *inst, lp_source *src)
 	}
 	srv->lfd = fd;
 	lp_loop_add(srv->loop, &srv->lwatch, fd, EPOLLIN, on_listen, srv);
+	srv->pause.loop = srv->loop;
+	srv->pause.lwatch = &srv->lwatch;
 	lp_info("tcp", "Input '%s' listens on %s:%d%s.", srv->id, srv->host, srv->port,
 		srv->ssl ? " (TLS)" : "");
 	int64_t next_tick = lp_net_now_ms() + TICK_MS;

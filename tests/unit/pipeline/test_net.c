@@ -179,6 +179,34 @@ static void test_burst_budget(void)
 	CHECK_INT(supp, 0);
 }
 
+/* Accepting out of descriptors unwatches the listening socket for 100 ms;
+ * other accept errors change nothing. */
+static void test_accept_pause(void)
+{
+	lp_loop *l = lp_loop_create();
+	int lfd = lp_net_listen("127.0.0.1", 0, 16);
+	CHECK(lfd >= 0);
+	lp_loop_watch lw;
+	int ready = 0;
+	CHECK_INT(lp_loop_add(l, &lw, lfd, EPOLLIN, on_ready, &ready), 0);
+	lp_accept_pause p = { .loop = l, .lwatch = &lw };
+	lp_net_accept_failed(&p, -ECONNABORTED, "test", "t", 0);
+	CHECK(p.paused_until == 0);
+	CHECK_INT((int)lw.events, EPOLLIN);
+	int64_t before = lp_net_now_ms();
+	lp_net_accept_failed(&p, -EMFILE, "test", "t", 3);
+	CHECK(p.paused_until >= before + 100);
+	CHECK_INT((int)lw.events, 0);
+	lp_net_accept_resume(&p, p.paused_until - 1);
+	CHECK_INT((int)lw.events, 0);
+	lp_net_accept_resume(&p, p.paused_until);
+	CHECK(p.paused_until == 0);
+	CHECK_INT((int)lw.events, EPOLLIN);
+	lp_loop_del(l, &lw);
+	close(lfd);
+	lp_loop_destroy(l);
+}
+
 static void test_tls_errors(void)
 {
 	char err[400];
@@ -205,5 +233,6 @@ int main(void)
 	LP_RUN(test_del_drops_fetched_events);
 	LP_RUN(test_burst_budget);
 	LP_RUN(test_tls_errors);
+	LP_RUN(test_accept_pause);
 	return lp_test_report();
 }
