@@ -1,14 +1,18 @@
 #include "pipeline/json.h"
 
+#include "pipeline/jsonload.h"
 #include "pipeline/jsonw.h"
 #include "pipeline/mem.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum {
 	F_ARENA = LPJ_F_ARENA,
 	F_STATIC = LPJ_F_STATIC,
+	F_RAW = LPJ_F_RAW,
 	LINEAR = 32, /* objects up to this size are searched without an index */
 };
 
@@ -41,9 +45,17 @@ typedef struct {
 	lpj_t h;
 	size_t size, cap;
 	member *m;
-	uint32_t *index; /* open addressing, member position + 1; 0 is empty */
-	size_t index_cap;     /* a power of two, or 0 when there is no index */
-	uint64_t bloom;       /* a bit per key ever set (see key_bit) */
+	union {
+		struct {
+			uint32_t *index;  /* open addressing, member position + 1; 0 is empty */
+			size_t index_cap; /* a power of two, or 0 when there is no index */
+		};
+		struct { /* F_RAW: the members are still this text (lpj_object_raw) */
+			const char *raw;
+			size_t rawlen;
+		};
+	};
+	uint64_t bloom; /* a bit per key ever set (see key_bit) */
 } jobject;
 
 static lpj_t the_true = {LPJ_TRUE, F_STATIC, {0}};
@@ -62,6 +74,11 @@ lp_arena *lpj_arena_enter(lp_arena *a)
 void lpj_arena_leave(lp_arena *prev)
 {
 	tl_arena = prev;
+}
+
+lp_arena *lpj_arena_current(void)
+{
+	return tl_arena;
 }
 
 /* ---- memory of an owner (an arena, or the heap when NULL) ---- */
@@ -279,6 +296,64 @@ lpj_t *lpj_object(void)
 	return &o->h;
 }
 
+lpj_t *lpj_object_raw(const char *text, size_t len, bool in_arena)
+{
+	lp_arena *a = tl_arena;
+	if (!a) {
+		lp_json_load_at at;
+		return lp_json_load_ex(text, len, 0, NULL, 0, &at);
+	}
+	jobject *o = (jobject *)lpj_object();
+	if (!in_arena) {
+		char *copy = lp_arena_alloc(a, len);
+		memcpy(copy, text, len);
+		text = copy;
+	}
+	o->h.flags |= F_RAW;
+	o->raw = text;
+	o->rawlen = len;
+	return &o->h;
+}
+
+const char *lpj_object_raw_text(const lpj_t *obj, size_t *len)
+{
+	if (!lpj_is_object(obj) || !(obj->flags & F_RAW))
+		return NULL;
+	*len = ((const jobject *)obj)->rawlen;
+	return ((const jobject *)obj)->raw;
+}
+
+/* Parses a raw object's text into its members, in its arena. The text was
+ * checked when the object was made, so this cannot fail. */
+static void __attribute__((noinline)) materialize(jobject *o)
+{
+	lp_arena *prev = lpj_arena_enter(o->h.own.arena);
+	lp_json_load_at at;
+	lpj_t *v = lp_json_load_ex(o->raw, o->rawlen, LP_JSON_LOAD_IN_ARENA, NULL, 0, &at);
+	lpj_arena_leave(prev);
+	if (!v || v->type != LPJ_OBJECT) {
+		fprintf(stderr, "logpipe: fatal: a raw JSON object does not parse\n");
+		abort();
+	}
+	const jobject *src = (const jobject *)v;
+	o->h.flags &= ~(uint32_t)F_RAW;
+	o->size = src->size;
+	o->cap = src->cap;
+	o->m = src->m;
+	o->index = src->index;
+	o->index_cap = src->index_cap;
+	o->bloom = src->bloom;
+}
+
+/* obj (an object) with its members parsed. */
+static inline jobject *ready(const lpj_t *obj)
+{
+	jobject *o = (jobject *)obj;
+	if (__builtin_expect((o->h.flags & F_RAW) != 0, 0))
+		materialize(o);
+	return o;
+}
+
 static uint32_t hash_key(const char *k, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325u;
@@ -359,14 +434,14 @@ static member *find(const jobject *o, const char *key, size_t klen)
 
 size_t lpj_object_size(const lpj_t *obj)
 {
-	return lpj_is_object(obj) ? ((const jobject *)obj)->size : 0;
+	return lpj_is_object(obj) ? ready(obj)->size : 0;
 }
 
 lpj_t *lpj_object_getn(const lpj_t *obj, const char *key, size_t klen)
 {
 	if (!lpj_is_object(obj) || !key)
 		return NULL;
-	member *m = find((const jobject *)obj, key, klen);
+	member *m = find(ready(obj), key, klen);
 	return m ? m->value : NULL;
 }
 
@@ -385,7 +460,7 @@ static int set_member_ex(lpj_t *obj, const char *key, size_t klen, lpj_t *val, b
 		lpj_decref(val);
 		return -1;
 	}
-	jobject *o = (jobject *)obj;
+	jobject *o = ready(obj);
 	val = adopt_into(obj, val);
 	member *m = find(o, key, klen);
 	if (m) {
@@ -460,7 +535,7 @@ int lpj_object_del(lpj_t *obj, const char *key)
 {
 	if (!lpj_is_object(obj) || !key)
 		return -1;
-	jobject *o = (jobject *)obj;
+	jobject *o = ready(obj);
 	member *m = find(o, key, strlen(key));
 	if (!m)
 		return -1;
@@ -481,7 +556,7 @@ int lpj_object_clear(lpj_t *obj)
 {
 	if (!lpj_is_object(obj))
 		return -1;
-	jobject *o = (jobject *)obj;
+	jobject *o = ready(obj);
 	lp_arena *a = lpj_arena_of(obj);
 	for (size_t i = 0; i < o->size; i++) {
 		own_free(a, (void *)o->m[i].key);
@@ -498,7 +573,7 @@ int lpj_object_update(lpj_t *obj, lpj_t *other)
 {
 	if (!lpj_is_object(obj) || !lpj_is_object(other))
 		return -1;
-	const jobject *src = (const jobject *)other;
+	const jobject *src = ready(other);
 	bool same_arena = lpj_arena_of(obj) && lpj_arena_of(obj) == lpj_arena_of(other);
 	for (size_t i = 0; i < src->size; i++)
 		if (set_member_ex(obj, src->m[i].key, src->m[i].klen, lpj_incref(src->m[i].value), src->m[i].key_plain,
@@ -513,15 +588,16 @@ const lpj_member *lpj_object_members(const lpj_t *obj, size_t *n)
 		*n = 0;
 		return NULL;
 	}
-	*n = ((const jobject *)obj)->size;
-	return ((const jobject *)obj)->m;
+	const jobject *o = ready(obj);
+	*n = o->size;
+	return o->m;
 }
 
 void *lpj_object_iter(lpj_t *obj)
 {
 	if (!lpj_is_object(obj))
 		return NULL;
-	jobject *o = (jobject *)obj;
+	jobject *o = ready(obj);
 	return o->size ? &o->m[0] : NULL;
 }
 
@@ -529,7 +605,7 @@ void *lpj_object_iter_next(lpj_t *obj, void *iter)
 {
 	if (!iter || !lpj_is_object(obj))
 		return NULL;
-	jobject *o = (jobject *)obj;
+	jobject *o = ready(obj);
 	member *m = (member *)iter + 1;
 	return m < o->m + o->size ? m : NULL;
 }
@@ -666,6 +742,9 @@ lpj_t *lpj_deep_copy(const lpj_t *v)
 	switch (v->type) {
 	case LPJ_OBJECT: {
 		const jobject *o = (const jobject *)v;
+		/* a raw object is copied as its text: the source stays as it is */
+		if (v->flags & F_RAW)
+			return lpj_object_raw(o->raw, o->rawlen, false);
 		lpj_t *c = lpj_object();
 		bool same_arena = lpj_arena_of(c) && lpj_arena_of(c) == lpj_arena_of(v);
 		jobject *co = (jobject *)c;
@@ -709,7 +788,7 @@ bool lpj_equal(const lpj_t *a, const lpj_t *b)
 		return false;
 	switch (a->type) {
 	case LPJ_OBJECT: {
-		const jobject *x = (const jobject *)a;
+		const jobject *x = ready(a);
 		if (x->size != lpj_object_size(b))
 			return false;
 		for (size_t i = 0; i < x->size; i++)

@@ -75,10 +75,13 @@ typedef struct lpj_t {
  * the previous one, to be given back to lpj_arena_leave. */
 lp_arena *lpj_arena_enter(lp_arena *a);
 void lpj_arena_leave(lp_arena *prev);
+/* The calling thread's current arena, or NULL. */
+lp_arena *lpj_arena_current(void);
 /* Bits of lpj_t.flags. */
 #define LPJ_F_ARENA 1u  /* own.arena is the owner */
 #define LPJ_F_STATIC 2u /* a singleton: never copied, counted or freed */
 #define LPJ_F_PLAIN 4u  /* a string written in JSON as it is (see below) */
+#define LPJ_F_RAW 8u    /* an object whose members are still text (see below) */
 
 /* The arena v lives in, or NULL for heap values and the singletons. */
 static inline lp_arena *lpj_arena_of(const lpj_t *v)
@@ -163,6 +166,24 @@ typedef struct lpj_member {
 	lpj_t *value;
 } lpj_member;
 const lpj_member *lpj_object_members(const lpj_t *obj, size_t *n);
+
+/* Raw objects. The loader (jsonload.h) keeps a nested object it reads into
+ * an arena as its text when that text is exactly what the compact writers
+ * would print for it (no whitespace, no escapes, integers in canonical form,
+ * no reals, no duplicate keys). Its members are parsed, in its arena, the
+ * first time anything looks inside it through this API; writers copy the
+ * text instead (lpj_object_raw_text), and a deep copy copies the text. So the
+ * first read of an arena object may change it: like every change, that is
+ * for the one thread the arena belongs to at that time. Heap objects are never
+ * raw.
+ *
+ * lpj_object_raw makes one in the current arena from text the caller has
+ * checked to be such an object (in_arena: the text already lives in that
+ * arena, as long, and is not copied); without a current arena it parses the
+ * text into a heap object. lpj_object_raw_text returns the text and its
+ * length of a raw object, or NULL when obj is not raw (any more). */
+lpj_t *lpj_object_raw(const char *text, size_t len, bool in_arena);
+const char *lpj_object_raw_text(const lpj_t *obj, size_t *len);
 
 /* Iteration in insertion order. An iterator stays valid while the object is
  * only read or its existing keys are set. */

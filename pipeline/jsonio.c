@@ -380,6 +380,12 @@ static bool enter(dumper *d, const lpj_t *v)
 
 static bool dump_object(dumper *d, const lpj_t *v, size_t depth)
 {
+	size_t rawlen;
+	const char *raw = lpj_object_raw_text(v, &rawlen);
+	if (raw && (d->flags & LPJ_COMPACT) && !(d->flags & LPJ_SORT_KEYS) && !LPJ_INDENT(d->flags)) {
+		lp_buf_add(&d->out, raw, rawlen); /* written this way already */
+		return true;
+	}
 	size_t n = lpj_object_size(v);
 	if (n == 0) {
 		lp_buf_adds(&d->out, "{}");

@@ -25,6 +25,8 @@ typedef struct parser {
 	size_t *pos;
 	bool failed;
 	bool no_nul;                       /* reject \u0000 in strings */
+	bool raw;                          /* nested objects may stay raw */
+	bool in_arena;                     /* the text lives in the current arena */
 	const unsigned char *tok;          /* start of the token at fault, when not the failure point */
 	size_t *tokpos;
 } parser;
@@ -323,6 +325,124 @@ static lpj_t *parse_number(parser *ps)
 	return v;
 }
 
+/* ---- raw objects: a check of canonical compact JSON without building ---- */
+
+enum {
+	RAW_DEPTH = 16, /* deeper nesting is parsed the usual way */
+	RAW_KEYS = 32,  /* so are objects with more keys */
+};
+
+static const unsigned char *skim_value(const unsigned char *p, const unsigned char *end, int depth);
+
+/* A string without escapes or control characters, valid UTF-8 (p at the
+ * opening quote): the end of it, or NULL. */
+static const unsigned char *skim_string(const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = p + 1;
+	for (;;) {
+		q = lp_json_plain_end(q, end);
+		if (q >= end)
+			return NULL;
+		if (*q == '"')
+			return q + 1;
+		if (*q < 0x80)
+			return NULL; /* an escape or a control character */
+		size_t n = utf8_seq(q, end);
+		if (!n)
+			return NULL;
+		q += n;
+	}
+}
+
+/* An integer as written back: 0, or an optional '-' and up to 17 digits
+ * without a leading zero. Reals are never raw. */
+static const unsigned char *skim_integer(const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = p + (*p == '-');
+	const unsigned char *d = q;
+	while (q < end && *q >= '0' && *q <= '9')
+		q++;
+	size_t n = (size_t)(q - d);
+	if (n == 0 || n > 17 || (*d == '0' && (n > 1 || d != p)))
+		return NULL;
+	if (q < end && (*q == '.' || *q == 'e' || *q == 'E'))
+		return NULL;
+	return q;
+}
+
+static const unsigned char *skim_word(const unsigned char *p, const unsigned char *end, const char *w, size_t n)
+{
+	return (size_t)(end - p) >= n && memcmp(p, w, n) == 0 ? p + n : NULL;
+}
+
+static const unsigned char *skim_object(const unsigned char *p, const unsigned char *end, int depth)
+{
+	struct {
+		const unsigned char *k;
+		size_t n;
+	} keys[RAW_KEYS];
+	size_t nkeys = 0;
+	p++;
+	if (p < end && *p == '}')
+		return p + 1;
+	for (;;) {
+		if (p >= end || *p != '"')
+			return NULL;
+		const unsigned char *q = skim_string(p, end);
+		if (!q || nkeys == RAW_KEYS)
+			return NULL;
+		size_t n = (size_t)(q - p) - 2;
+		for (size_t i = 0; i < nkeys; i++)
+			if (keys[i].n == n && memcmp(keys[i].k, p + 1, n) == 0)
+				return NULL; /* a duplicate: the last one wins when parsed */
+		keys[nkeys].k = p + 1;
+		keys[nkeys++].n = n;
+		if (q >= end || *q != ':')
+			return NULL;
+		p = skim_value(q + 1, end, depth);
+		if (!p || p >= end)
+			return NULL;
+		if (*p == '}')
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const unsigned char *skim_array(const unsigned char *p, const unsigned char *end, int depth)
+{
+	p++;
+	if (p < end && *p == ']')
+		return p + 1;
+	for (;;) {
+		p = skim_value(p, end, depth);
+		if (!p || p >= end)
+			return NULL;
+		if (*p == ']')
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const unsigned char *skim_value(const unsigned char *p, const unsigned char *end, int depth)
+{
+	if (p >= end)
+		return NULL;
+	switch (*p) {
+	case '{': return depth < RAW_DEPTH ? skim_object(p, end, depth + 1) : NULL;
+	case '[': return depth < RAW_DEPTH ? skim_array(p, end, depth + 1) : NULL;
+	case '"': return skim_string(p, end);
+	case 't': return skim_word(p, end, "true", 4);
+	case 'f': return skim_word(p, end, "false", 5);
+	case 'n': return skim_word(p, end, "null", 4);
+	default:
+		if (*p == '-' || (*p >= '0' && *p <= '9'))
+			return skim_integer(p, end);
+		return NULL;
+	}
+}
+
 static lpj_t *parse_value(parser *ps);
 
 static lpj_t *parse_object(parser *ps)
@@ -455,6 +575,16 @@ static lpj_t *parse_value_at(parser *ps)
 		return fail_at(ps, ps->p, "unexpected end of input");
 	switch (*ps->p) {
 	case '{':
+		/* A nested object within the depth limit even with its own
+		 * nesting may stay raw (see jsonload.h). */
+		if (ps->raw && ps->depth > 1 && ps->depth + RAW_DEPTH < MAX_DEPTH) {
+			const unsigned char *e = skim_value(ps->p, ps->end, 0);
+			if (e) {
+				lpj_t *o = lpj_object_raw((const char *)ps->p, (size_t)(e - ps->p), ps->in_arena);
+				ps->p = e;
+				return o;
+			}
+		}
 		return parse_object(ps);
 	case '[':
 		return parse_array(ps);
@@ -535,6 +665,8 @@ lpj_t *lp_json_load_ex(const char *s, size_t len, unsigned opts, char *err, size
 	ps.pos = &at->pos;
 	ps.tokpos = &at->token;
 	ps.no_nul = opts & LP_JSON_LOAD_NO_NUL;
+	ps.raw = !(opts & LP_JSON_LOAD_EAGER) && lpj_arena_current();
+	ps.in_arena = opts & LP_JSON_LOAD_IN_ARENA;
 	at->used = at->pos = at->token = 0;
 	if (cap)
 		err[0] = '\0';

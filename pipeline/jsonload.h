@@ -21,9 +21,19 @@ lpj_t *lp_json_load(const char *s, size_t len, char *err, size_t cap, size_t *po
 
 /* Options of lp_json_load_ex: LP_JSON_LOAD_PREFIX parses the value at the
  * start and ignores what follows it; LP_JSON_LOAD_NO_NUL rejects "\u0000" in
- * strings. */
+ * strings; LP_JSON_LOAD_EAGER parses every object into members (see below);
+ * LP_JSON_LOAD_IN_ARENA tells that the text lives in the current arena (as
+ * long), so that raw objects can keep pointing into it.
+ *
+ * Loading into an arena (json.h), nested objects whose text is canonical
+ * compact JSON are made raw objects (lpj_object_raw) unless EAGER is given:
+ * their text is checked as strictly as a parse (anything else is parsed the
+ * usual way, so errors are the same) and their members are parsed only when
+ * something looks inside. Values read either way are equal. */
 #define LP_JSON_LOAD_PREFIX 0x1u
 #define LP_JSON_LOAD_NO_NUL 0x2u
+#define LP_JSON_LOAD_EAGER 0x4u
+#define LP_JSON_LOAD_IN_ARENA 0x8u
 
 /* Where lp_json_load_ex stopped. */
 typedef struct lp_json_load_at {

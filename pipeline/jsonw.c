@@ -267,6 +267,12 @@ static void write_value(lp_buf *out, const lpj_t *v)
 	}
 	switch (lpj_typeof(v)) {
 	case LPJ_OBJECT: {
+		size_t rawlen;
+		const char *raw = lpj_object_raw_text(v, &rawlen);
+		if (raw) { /* canonical compact JSON already */
+			put_n(out, raw, rawlen);
+			break;
+		}
 		put1(out, '{');
 		write_members(out, v, false);
 		put1(out, '}');

@@ -5,15 +5,80 @@
 #include "jansson_oracle.h"
 #include "lp_test.h"
 #include "pipeline/buf.h"
+#include "pipeline/jsonw.h"
 #include "pipeline/mem.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define JSON_GEN_SEED 0x2545f4914f6cdd1dull
 #include "json_gen.h"
 
 static int mismatches;
+
+/* Raw objects (json.h) in a tree, without looking into them. */
+static int count_raw(const lpj_t *v)
+{
+	size_t n;
+	if (lpj_object_raw_text(v, &n))
+		return 1;
+	int c = 0;
+	if (lpj_is_object(v)) {
+		const lpj_member *m = lpj_object_members(v, &n); /* not raw: changes nothing */
+		for (size_t i = 0; i < n; i++)
+			c += count_raw(m[i].value);
+	} else if (lpj_is_array(v)) {
+		for (size_t i = 0; i < lpj_array_size(v); i++)
+			c += count_raw(lpj_array_get(v, i));
+	}
+	return c;
+}
+
+static bool same_text(char *x, char *y)
+{
+	bool same = x && y && strcmp(x, y) == 0;
+	lp_free(x);
+	lp_free(y);
+	return same;
+}
+
+static int raw_seen;
+
+/* The same text loaded into an arena, where nested canonical objects stay
+ * raw: the same acceptance, error sentence and position as the heap load
+ * (heap, herr, hpos); written back (lpj_dumps compact and lp_jsonw_value, both
+ * copying raw text) to the same bytes; with the other dump flags (which look
+ * into raw objects) the same bytes; equal values once looked into. */
+static bool agree_arena(const char *s, size_t len, const lpj_t *heap, const char *herr, size_t hpos)
+{
+	lp_arena *a = lp_arena_create();
+	lp_arena *prev = lpj_arena_enter(a);
+	char err[200];
+	size_t pos = 0;
+	lpj_t *v = lp_json_load(s, len, err, sizeof(err), &pos);
+	lpj_t *w = lp_json_load(s, len, err, sizeof(err), &pos);
+	bool ok = !v == !heap;
+	if (ok && !v)
+		ok = pos == hpos && strcmp(err, herr) == 0;
+	if (ok && v) {
+		raw_seen += count_raw(v);
+		size_t compact = LPJ_COMPACT | LPJ_ENCODE_ANY, sorted = LPJ_SORT_KEYS | LPJ_INDENT(1) | LPJ_ENCODE_ANY;
+		lp_buf x = LP_BUF_INIT, y = LP_BUF_INIT;
+		lp_jsonw_value(&x, v);
+		lp_jsonw_value(&y, heap);
+		ok = x.len == y.len && memcmp(x.data, y.data, x.len) == 0;
+		lp_buf_fini(&x);
+		lp_buf_fini(&y);
+		ok = ok && same_text(lpj_dumps(v, compact), lpj_dumps(heap, compact));
+		ok = ok && same_text(lpj_dumps(w, sorted), lpj_dumps(heap, sorted));
+		ok = ok && lpj_equal(v, heap) && count_raw(v) == 0; /* looked into: all parsed */
+		ok = ok && same_text(lpj_dumps(v, compact), lpj_dumps(heap, compact));
+	}
+	lpj_arena_leave(prev);
+	lp_arena_unref(a);
+	return ok;
+}
 
 /* Compares both loaders on len bytes; returns 1 when they agree. */
 static int agree(const char *s, size_t len)
@@ -23,6 +88,7 @@ static int agree(const char *s, size_t len)
 	char err[200];
 	size_t pos = 0;
 	lpj_t *b = lp_json_load(s, len, err, sizeof(err), &pos);
+	bool arena_ok = agree_arena(s, len, b, err, pos);
 	int ok;
 	if (a && !b && memchr(s, 0, len)) {
 		/* json_loadb skips a NUL byte right after a number or literal (a
@@ -45,6 +111,12 @@ static int agree(const char *s, size_t len)
 		ok = oracle_same(a, b, true);
 	if (ok && !b && !err[0])
 		ok = 0; /* an error always has a message */
+	if (!arena_ok && mismatches++ < 10) {
+		fprintf(stderr, "loaded into an arena, differs on [");
+		fwrite(s, 1, len > 200 ? 200 : len, stderr);
+		fprintf(stderr, "]\n");
+	}
+	ok = ok && arena_ok;
 	if (!ok && mismatches++ < 10) {
 		fprintf(stderr, "disagree on [");
 		fwrite(s, 1, len > 200 ? 200 : len, stderr);
@@ -109,6 +181,9 @@ static const char *const string_pieces[] = {
 	"long text of a log message ",
 };
 static const json_gen gen = { string_pieces, sizeof(string_pieces) / sizeof(string_pieces[0]), 8, 1 };
+/* strings without escapes, as in most logs: objects of them can stay raw */
+static const char *const plain_pieces[] = { "a", "Z", "0", " ", "\xc3\xa9", "\xf0\x9f\x98\x80", "{", ":", "long text " };
+static const json_gen plain_gen = { plain_pieces, sizeof(plain_pieces) / sizeof(plain_pieces[0]), 5, 1 };
 /* what a mutation may put in place of a byte (its NUL too) */
 static const char mutation_bytes[] = "\"\\{}[],:0-eE.u \x80\xff";
 
@@ -118,7 +193,7 @@ static void test_random_documents_and_mutations(void)
 	lp_buf b = LP_BUF_INIT, m = LP_BUF_INIT;
 	for (int iter = 0; iter < 20000; iter++) {
 		lp_buf_reset(&b);
-		json_gen_value(&gen, &b);
+		json_gen_value(iter % 2 ? &plain_gen : &gen, &b);
 		bad += !agree(b.data, b.len);
 		/* a mutated copy: flipped, replaced, removed or inserted bytes */
 		lp_buf_reset(&m);
@@ -132,9 +207,23 @@ static void test_random_documents_and_mutations(void)
 			rejected++;
 		json_decref(j);
 		bad += !agree(m.data, m.len);
+		/* the document without white space (as jansson writes it compact),
+		 * where many nested objects can stay raw, and a mutated copy */
+		json_t *doc = json_loadb(b.data, b.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+		char *compact = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		json_decref(doc);
+		if (compact) {
+			bad += !agree(compact, strlen(compact));
+			lp_buf_reset(&m);
+			lp_buf_adds(&m, compact);
+			json_gen_mutate(&m, mutation_bytes, sizeof(mutation_bytes), false);
+			bad += !agree(m.data, m.len);
+			free(compact);
+		}
 	}
 	CHECK_INT(bad, 0);
 	CHECK(accepted > 1000 && rejected > 1000); /* both paths exercised */
+	CHECK(raw_seen > 500);                     /* raw objects too (944 with this seed) */
 	lp_buf_fini(&b);
 	lp_buf_fini(&m);
 }
@@ -198,6 +287,117 @@ static void test_load_ex(void)
 	}
 }
 
+/* The object under "o" of text loaded into the current arena: is it raw? */
+static bool inner_raw(const char *text)
+{
+	lpj_t *v = lp_json_load(text, strlen(text), NULL, 0, NULL);
+	size_t n;
+	const lpj_member *m = v ? lpj_object_members(v, &n) : NULL;
+	return m && n == 1 && lpj_object_raw_text(m[0].value, &n) != NULL;
+}
+
+static void nest(lp_buf *b, int levels)
+{
+	lp_buf_reset(b);
+	lp_buf_adds(b, "{\"o\":");
+	for (int i = 0; i < levels; i++)
+		lp_buf_adds(b, i + 1 < levels ? "{\"n\":" : "{\"n\":1");
+	for (int i = 0; i < levels + 1; i++)
+		lp_buf_addc(b, '}');
+}
+
+static void keys(lp_buf *b, int count)
+{
+	lp_buf_reset(b);
+	lp_buf_adds(b, "{\"o\":{");
+	for (int i = 0; i < count; i++)
+		lp_buf_printf(b, "%s\"k%d\":%d", i ? "," : "", i, i);
+	lp_buf_adds(b, "}}");
+}
+
+/* Which nested objects stay raw, and what looking into one does. */
+static void test_raw_objects(void)
+{
+	lp_arena *a = lp_arena_create(), *other = lp_arena_create();
+	lp_arena *prev = lpj_arena_enter(a);
+	CHECK(inner_raw("{\"o\":{\"a\":1,\"b\":[true,false,null,\"x\",\"\xc3\xa9\",{}],\"c\":{\"d\":-12}}}"));
+	CHECK(inner_raw("{\"o\":{\"n\":12345678901234567}}")); /* 17 digits */
+	CHECK(!inner_raw("{\"o\":{\"n\":123456789012345678}}"));
+	CHECK(!inner_raw("{\"o\":{\"a\":1.5}}"));   /* reals are written back differently */
+	CHECK(!inner_raw("{\"o\":{\"a\":1e3}}"));
+	CHECK(!inner_raw("{\"o\":{\"a\":-0}}"));    /* written back as 0 */
+	CHECK(!inner_raw("{\"o\":{\"a\": 1}}"));    /* whitespace */
+	CHECK(!inner_raw("{\"o\":{\"a\":\"\\n\"}}")); /* an escape */
+	CHECK(!inner_raw("{\"o\":{\"\\u0061\":1}}"));
+	CHECK(!inner_raw("{\"o\":{\"a\":1,\"a\":2}}")); /* a duplicate key */
+	lp_buf b = LP_BUF_INIT;
+	keys(&b, 32);
+	CHECK(inner_raw(b.data));
+	keys(&b, 33);
+	CHECK(!inner_raw(b.data));
+	nest(&b, 16);
+	CHECK(inner_raw(b.data));
+	nest(&b, 17);
+	CHECK(!inner_raw(b.data));
+	/* the top level is never raw; an object in an array is */
+	lpj_t *v = lp_json_load("{\"a\":1}", 7, NULL, 0, NULL);
+	size_t n;
+	CHECK(v && !lpj_object_raw_text(v, &n) && lpj_object_size(v) == 1);
+	v = lp_json_load("[{\"a\":1}]", 9, NULL, 0, NULL);
+	CHECK(lpj_object_raw_text(lpj_array_get(v, 0), &n) && n == 7);
+	/* EAGER: nothing raw */
+	lp_json_load_at at;
+	v = lp_json_load_ex("[{\"a\":1}]", 9, LP_JSON_LOAD_EAGER, NULL, 0, &at);
+	CHECK(!lpj_object_raw_text(lpj_array_get(v, 0), &n));
+	/* the heap: nothing raw */
+	lpj_arena_enter(NULL);
+	v = lp_json_load("[{\"a\":1}]", 9, NULL, 0, NULL);
+	CHECK(!lpj_object_raw_text(lpj_array_get(v, 0), &n));
+	lpj_decref(v);
+	lpj_arena_enter(a);
+
+	const char *text = "{\"o\":{\"a\":1,\"b\":{\"c\":\"x\"}}}";
+	lpj_t *doc = lp_json_load(text, strlen(text), NULL, 0, NULL);
+	lpj_t *o = lpj_object_get(doc, "o");
+	CHECK(lpj_object_raw_text(o, &n) && n == 21);
+	/* a deep copy into another arena copies the text; into the heap it is parsed */
+	lpj_arena_enter(other);
+	lpj_t *copy = lpj_deep_copy(o);
+	CHECK(lpj_object_raw_text(copy, &n) && n == 21 && lpj_arena_of(copy) == other);
+	lpj_arena_enter(NULL);
+	lpj_t *heap = lpj_deep_copy(o);
+	CHECK(!lpj_object_raw_text(heap, &n) && lpj_object_size(heap) == 2);
+	lpj_arena_enter(a);
+	CHECK(lpj_object_raw_text(o, &n) != NULL); /* the source is still raw */
+	/* looking in parses one level: members are there, the nested one raw */
+	CHECK(lpj_integer_value(lpj_object_get(o, "a")) == 1);
+	CHECK(!lpj_object_raw_text(o, &n));
+	lpj_t *inner = lpj_object_get(o, "b");
+	CHECK(lpj_object_raw_text(inner, &n) && n == 9);
+	CHECK(lpj_equal(o, heap));
+	/* changes are written: the object is no longer its old text */
+	CHECK(lpj_object_set_new(inner, "d", lpj_integer(2)) == 0);
+	CHECK(lpj_object_del(o, "a") == 0);
+	char *out = lpj_dumps(doc, LPJ_COMPACT);
+	CHECK_STR(out, "{\"o\":{\"b\":{\"c\":\"x\",\"d\":2}}}");
+	lp_free(out);
+	/* update from a raw object; clear of a raw object */
+	lpj_t *dst = lpj_object();
+	CHECK(lpj_object_update(dst, copy) == 0);
+	out = lpj_dumps(dst, LPJ_COMPACT);
+	CHECK_STR(out, "{\"a\":1,\"b\":{\"c\":\"x\"}}");
+	lp_free(out);
+	lpj_arena_enter(other);
+	lpj_t *copy2 = lpj_deep_copy(copy);
+	CHECK(lpj_object_clear(copy2) == 0 && lpj_object_size(copy2) == 0);
+	lpj_arena_enter(a);
+	lpj_decref(heap);
+	lp_buf_fini(&b);
+	lpj_arena_leave(prev);
+	lp_arena_unref(a);
+	lp_arena_unref(other);
+}
+
 int main(void)
 {
 	LP_RUN(test_corpus);
@@ -205,5 +405,6 @@ int main(void)
 	LP_RUN(test_random_documents_and_mutations);
 	LP_RUN(test_error_position);
 	LP_RUN(test_load_ex);
+	LP_RUN(test_raw_objects);
 	return lp_test_report();
 }
