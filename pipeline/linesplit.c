@@ -17,6 +17,7 @@ void lp_linesplit_init(lp_linesplit *ls, size_t max_line)
 	ls->dlen = 0;
 	ls->fail = NULL;
 	ls->dmatch = 0;
+	ls->keep_bytes = false;
 }
 
 void lp_linesplit_set_delimiter(lp_linesplit *ls, const char *delim, size_t len)
@@ -42,6 +43,11 @@ void lp_linesplit_set_delimiter(lp_linesplit *ls, const char *delim, size_t len)
 			k++;
 		ls->fail[i] = k;
 	}
+}
+
+void lp_linesplit_keep_bytes(lp_linesplit *ls)
+{
+	ls->keep_bytes = true;
 }
 
 void lp_linesplit_fini(lp_linesplit *ls)
@@ -90,7 +96,7 @@ static void emit(lp_linesplit *ls, const char *s, size_t n, size_t total, lp_lin
 		for (int k = 0; k < 3 && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; k++)
 			n--;
 	}
-	if (!lp_utf8_valid(s, n)) {
+	if (!ls->keep_bytes && !lp_utf8_valid(s, n)) {
 		lp_buf_reset(&ls->fix);
 		lp_utf8_sanitize(&ls->fix, s, n);
 		fn(ctx, ls->fix.data, ls->fix.len, truncated, total);

@@ -7,7 +7,8 @@
  * character boundary) and reported as truncated; the rest of that line is
  * discarded as it streams in, so memory stays bounded by max_line whatever
  * the input. Invalid UTF-8 in a line is replaced with U+FFFD before the line
- * is handed out. One splitter per stream; not thread-safe. */
+ * is handed out, unless the consumer takes that on (lp_linesplit_keep_bytes).
+ * One splitter per stream; not thread-safe. */
 #ifndef LP_PIPELINE_LINESPLIT_H
 #define LP_PIPELINE_LINESPLIT_H
 
@@ -33,6 +34,7 @@ typedef struct lp_linesplit {
 	size_t dlen;
 	size_t *fail;    /* KMP failure table of a multi-byte delimiter */
 	size_t dmatch;   /* delimiter bytes matched at the end of the input so far */
+	bool keep_bytes; /* hand lines out without the UTF-8 repair */
 } lp_linesplit;
 
 /* Prepares ls; max_line 0 means 1 MiB. */
@@ -40,6 +42,10 @@ void lp_linesplit_init(lp_linesplit *ls, size_t max_line);
 /* Splits on delim (len >= 1 bytes, copied) instead of "\n"; no "\r" is
  * stripped then. Call before the first feed. */
 void lp_linesplit_set_delimiter(lp_linesplit *ls, const char *delim, size_t len);
+/* Lines are handed out as they came, invalid UTF-8 included: for a consumer
+ * that repairs them itself when it needs to (the JSON codecs: text that
+ * parses as JSON is valid UTF-8 already). */
+void lp_linesplit_keep_bytes(lp_linesplit *ls);
 /* Frees the buffers; accepts a finished splitter. */
 void lp_linesplit_fini(lp_linesplit *ls);
 /* Feeds a chunk; calls fn for each line completed by it, in order. */

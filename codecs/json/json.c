@@ -14,7 +14,6 @@ typedef struct json_codec {
 
 typedef struct json_dec {
 	json_codec *inst;
-	lp_buf scratch;
 } json_dec;
 
 static const char *const charsets[] = { "UTF-8", NULL };
@@ -48,7 +47,6 @@ static void *json_decoder_create(void *inst)
 {
 	json_dec *d = lp_malloc(sizeof(*d));
 	d->inst = inst;
-	lp_buf_init(&d->scratch);
 	return d;
 }
 
@@ -57,20 +55,13 @@ static void json_decoder_destroy(void *dec)
 	json_dec *d = dec;
 	if (!d)
 		return;
-	lp_buf_fini(&d->scratch);
 	lp_free(d);
 }
 
 static void json_decode(void *dec, const char *data, size_t len, lp_event_vec *out)
 {
 	json_dec *d = dec;
-	if (lp_utf8_valid(data, len)) {
-		lp_json_events_decode(&d->inst->je, data, len, out);
-		return;
-	}
-	lp_buf_reset(&d->scratch);
-	lp_utf8_sanitize(&d->scratch, data, len);
-	lp_json_events_decode(&d->inst->je, d->scratch.data, d->scratch.len, out);
+	lp_json_events_decode(&d->inst->je, data, len, out);
 }
 
 static void json_encode(void *inst, lp_event *ev, lp_buf *out)

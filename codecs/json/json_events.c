@@ -2,6 +2,7 @@
 
 #include "codecs/plain/plain.h"
 #include "pipeline/jsonload.h"
+#include "pipeline/jsonw.h"
 #include "pipeline/event.h"
 
 #include <stdbool.h>
@@ -57,9 +58,17 @@ void lp_json_events_decode(lp_json_events *je, const char *s, size_t len, lp_eve
 	lp_arena *a = lp_arena_create();
 	lp_arena *prev = lpj_arena_enter(a);
 	lpj_t *v = lp_json_load(s, len, err, sizeof(err), NULL);
+	lp_buf fixed = LP_BUF_INIT;
+	if (!v && !lp_utf8_valid(s, len)) {
+		lp_utf8_sanitize(&fixed, s, len);
+		s = fixed.data;
+		len = fixed.len;
+		v = lp_json_load(s, len, err, sizeof(err), NULL);
+	}
 	lpj_arena_leave(prev);
 	decode_value(je, s, len, v, err, out);
 	lp_arena_unref(a);
+	lp_buf_fini(&fixed);
 }
 
 static void decode_value(lp_json_events *je, const char *s, size_t len, lpj_t *v, const char *err,

@@ -21,8 +21,10 @@ typedef struct lp_json_events {
 	lp_ratelimit rl;
 } lp_json_events;
 
-/* Appends the events made from s (len bytes, must be valid UTF-8: callers
- * sanitize first) to out. Thread-safe on a shared je. */
+/* Appends the events made from s (len bytes) to out. Invalid UTF-8 is
+ * replaced with U+FFFD (in the parsed values and in the text of a failure
+ * event); only text that does not parse is checked for it, as text that
+ * parses is valid UTF-8. Thread-safe on a shared je. */
 void lp_json_events_decode(lp_json_events *je, const char *s, size_t len, lp_event_vec *out);
 
 /* The `target` option of both codecs (compiled into je->target). */

@@ -68,6 +68,7 @@ static void *jl_decoder_create(void *inst)
 	d->inst = inst;
 	lp_linesplit_init(&d->ls, d->inst->max_line);
 	lp_linesplit_set_delimiter(&d->ls, d->inst->delimiter, d->inst->delimiter_len);
+	lp_linesplit_keep_bytes(&d->ls); /* lp_json_events_decode repairs UTF-8 */
 	return d;
 }
 

@@ -118,6 +118,27 @@ static void test_encode_compact_without_newline(void)
 	test_codec_destroy(t);
 }
 
+/* Invalid UTF-8 becomes U+FFFD: inside a string of a document that then
+ * parses, and in the text of a line that does not. */
+static void test_invalid_utf8(void)
+{
+	test_codec *t = test_codec_create("json", NULL);
+	if (!t) {
+		CHECK(0);
+		return;
+	}
+	lp_event_vec v = { 0 };
+	const char *chunks[] = { "{\"a\":\"x\xffy\"}", NULL };
+	test_decode(t, chunks, &v);
+	CHECK_INT(v.n, 1);
+	if (v.n == 1) {
+		CHECK_STR(test_str(v.v[0], "a"), "x\xef\xbf\xbdy");
+		CHECK(!lp_event_has_tag(v.v[0], "_jsonparsefailure"));
+	}
+	lp_event_vec_fini(&v);
+	test_codec_destroy(t);
+}
+
 int main(void)
 {
 	LP_RUN(test_object_is_event);
@@ -125,5 +146,6 @@ int main(void)
 	LP_RUN(test_failures_keep_raw_text);
 	LP_RUN(test_target);
 	LP_RUN(test_encode_compact_without_newline);
+	LP_RUN(test_invalid_utf8);
 	return lp_test_report();
 }

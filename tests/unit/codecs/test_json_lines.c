@@ -85,11 +85,35 @@ static void test_encode_with_newline(void)
 	test_codec_destroy(t);
 }
 
+/* Invalid UTF-8 becomes U+FFFD: inside a string of a document that then
+ * parses, and in the text of a line that does not. */
+static void test_invalid_utf8(void)
+{
+	test_codec *t = test_codec_create("json_lines", NULL);
+	if (!t) {
+		CHECK(0);
+		return;
+	}
+	lp_event_vec v = { 0 };
+	const char *chunks[] = { "{\"a\":\"x\xffy\"}\nbad \xc3 {\n", NULL };
+	test_decode(t, chunks, &v);
+	CHECK_INT(v.n, 2);
+	if (v.n == 2) {
+		CHECK_STR(test_str(v.v[0], "a"), "x\xef\xbf\xbdy");
+		CHECK(!lp_event_has_tag(v.v[0], "_jsonparsefailure"));
+		CHECK_STR(test_str(v.v[1], "message"), "bad \xef\xbf\xbd {");
+		CHECK(lp_event_has_tag(v.v[1], "_jsonparsefailure"));
+	}
+	lp_event_vec_fini(&v);
+	test_codec_destroy(t);
+}
+
 int main(void)
 {
 	LP_RUN(test_lines_across_chunks);
 	LP_RUN(test_invalid_line);
 	LP_RUN(test_too_long_line);
 	LP_RUN(test_encode_with_newline);
+	LP_RUN(test_invalid_utf8);
 	return lp_test_report();
 }

@@ -142,6 +142,22 @@ static void test_invalid_utf8_replaced(void)
 	check_all_splits(0, "a\xff" "b\nok\n\xc3\n", "a\xef\xbf\xbd" "b\nok\n\xef\xbf\xbd", 3);
 }
 
+/* keep_bytes: lines come out as they went in, invalid UTF-8 and all */
+static void test_keep_bytes(void)
+{
+	lp_linesplit ls;
+	collect c = { LP_BUF_INIT, 0, 0 };
+	lp_linesplit_init(&ls, 0);
+	lp_linesplit_keep_bytes(&ls);
+	const char *in = "a\xff" "b\nok\n\xc3\n";
+	lp_linesplit_feed(&ls, in, strlen(in), on_line, &c);
+	lp_linesplit_flush(&ls, on_line, &c);
+	CHECK_STR(lp_buf_str(&c.out), "a\xff" "b\nok\n\xc3");
+	CHECK_INT(c.n, 3);
+	lp_linesplit_fini(&ls);
+	lp_buf_fini(&c.out);
+}
+
 /* A deliberately naive model of the splitter: the whole input at once,
  * delimiters found left to right with memcmp; delim NULL means "\n" with CR
  * stripping. */
@@ -262,6 +278,7 @@ int main(void)
 	LP_RUN(test_bounded_memory_on_huge_line);
 	LP_RUN(test_truncation_keeps_utf8_whole);
 	LP_RUN(test_invalid_utf8_replaced);
+	LP_RUN(test_keep_bytes);
 	LP_RUN(test_random_against_model);
 	LP_RUN(test_random_other_delimiters);
 	LP_RUN(test_multibyte_delimiter_across_chunks);
