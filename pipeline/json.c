@@ -410,6 +410,15 @@ static inline uint32_t key_tag(const char *key, size_t klen)
 	       (uint32_t)(klen & 0xffff) << 16;
 }
 
+/* A member's klen and key_plain as one word (klen < 2^31). */
+static inline uint32_t klen_word(size_t klen, bool plain)
+{
+	lpj_member m = { .klen_word = 0 };
+	m.klen = (uint32_t)klen;
+	m.key_plain = plain;
+	return m.klen_word;
+}
+
 static member *find(const jobject *o, const char *key, size_t klen)
 {
 	if (!(o->bloom & key_bit(key, klen)) || klen > INT32_MAX)
@@ -481,7 +490,7 @@ static int set_member_ex(lpj_t *obj, const char *key, size_t klen, lpj_t *val, b
 		copy[klen] = '\0';
 		k = copy;
 	}
-	o->m[o->size] = (member){k, (uint32_t)klen, plain, key_tag(k, klen), val};
+	o->m[o->size] = (member){ .key = k, .klen_word = klen_word(klen, plain), .tag = key_tag(k, klen), .value = val };
 	o->size++;
 	o->bloom |= key_bit(k, klen);
 	/* The index is kept up to date by writers only, so that readers of a
@@ -496,6 +505,38 @@ static int set_member_ex(lpj_t *obj, const char *key, size_t klen, lpj_t *val, b
 static int set_member(lpj_t *obj, const char *key, size_t klen, lpj_t *val, bool plain)
 {
 	return set_member_ex(obj, key, klen, val, plain, false);
+}
+
+lpj_t *lpj_object_from(const lpj_member *in, size_t n)
+{
+	jobject *o = (jobject *)lpj_object();
+	lp_arena *a = lpj_arena_of(&o->h);
+	if (n) {
+		o->m = own_alloc(a, n * sizeof(member));
+		o->cap = n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t klen = in[i].klen;
+		lpj_t *val = adopt_into(&o->h, in[i].value);
+		if (klen > INT32_MAX) { /* as lpj_object_setn_new_nocheck refuses it */
+			lpj_decref(val);
+			continue;
+		}
+		member *m = i ? find(o, in[i].key, klen) : NULL;
+		if (m) { /* a repeated key: the last value, at the first place */
+			lpj_decref(m->value);
+			m->value = val;
+			continue;
+		}
+		char *k = own_alloc(a, klen + 1);
+		memcpy(k, in[i].key, klen);
+		k[klen] = '\0';
+		o->m[o->size++] = (member){ .key = k, .klen_word = klen_word(klen, in[i].key_plain), .tag = key_tag(k, klen), .value = val };
+		o->bloom |= key_bit(k, klen);
+	}
+	if (o->size > LINEAR)
+		index_build(o);
+	return &o->h;
 }
 
 int lpj_object_setn_new_nocheck(lpj_t *obj, const char *key, size_t klen, lpj_t *val)

@@ -160,12 +160,22 @@ int lpj_object_update(lpj_t *obj, lpj_t *other);
  * (writers): *n gets the count; valid until the object next changes. */
 typedef struct lpj_member {
 	const char *key;
-	uint32_t klen : 31;
-	uint32_t key_plain : 1; /* the key is JSON-ready as it is (see below) */
-	uint32_t tag;           /* internal: a summary of the key for searches */
+	union {
+		struct {
+			uint32_t klen : 31;
+			uint32_t key_plain : 1; /* the key is JSON-ready as it is (see below) */
+		};
+		uint32_t klen_word; /* internal: both at once (one store, no load) */
+	};
+	uint32_t tag; /* internal: a summary of the key for searches */
 	lpj_t *value;
 } lpj_member;
 const lpj_member *lpj_object_members(const lpj_t *obj, size_t *n);
+/* For loaders: a new object of the n members given, in order, with their
+ * keys copied and their values stolen (a key given again replaces the
+ * value, in the first place, as setting it would). Keys must not be NULL
+ * and values must not be NULL or the object itself; tag is ignored. */
+lpj_t *lpj_object_from(const lpj_member *m, size_t n);
 
 /* Raw objects. The loader (jsonload.h) keeps a nested object it reads into
  * an arena as its text when that text is exactly what the compact writers

@@ -20,6 +20,7 @@ typedef struct parser {
 	const unsigned char *p, *end, *start;
 	int depth;
 	lp_buf *scratch; /* unescaped strings (the thread's, see scratch_get) */
+	struct member_stack *stack; /* members of the objects being read (the thread's) */
 	char *err;
 	size_t cap;
 	size_t *pos;
@@ -111,30 +112,29 @@ static int hex4(const unsigned char *p)
 	return v;
 }
 
-static void put_utf8(lp_buf *b, uint32_t cp)
+/* Writes code point cp as UTF-8 at d; returns the bytes written (1 to 4). */
+static size_t put_utf8(char *d, uint32_t cp)
 {
-	char u[4];
-	size_t n;
 	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
+		d[0] = (char)cp;
+		return 1;
 	}
-	lp_buf_add(b, u, n);
+	if (cp < 0x800) {
+		d[0] = (char)(0xc0 | cp >> 6);
+		d[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		d[0] = (char)(0xe0 | cp >> 12);
+		d[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		d[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	d[0] = (char)(0xf0 | cp >> 18);
+	d[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	d[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	d[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
 }
 
 /* Parses a string (ps->p at the opening quote). On success *out and *len point
@@ -177,13 +177,18 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 		FAIL_IN_STRING(ps, q, "unterminated string");
 		return false;
 	}
-	/* slow path: unescape into scratch */
+	/* slow path: unescape into scratch, never longer than the text */
 	lp_buf *b = ps->scratch;
 	lp_buf_reset(b);
-	lp_buf_add(b, ps->p, (size_t)(q - ps->p));
+	lp_buf_reserve(b, (size_t)(end - ps->p));
+	char *d = b->data;
+	memcpy(d, ps->p, (size_t)(q - ps->p));
+	d += q - ps->p;
 	while (q < end) {
 		unsigned c = *q;
 		if (c == '"') {
+			b->len = (size_t)(d - b->data);
+			b->data[b->len] = '\0';
 			*out = b->data;
 			*len = b->len;
 			ps->p = q + 1;
@@ -199,13 +204,15 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 				FAIL_IN_STRING(ps, q, "invalid UTF-8 in a string");
 				return false;
 			}
-			lp_buf_add(b, q, n);
+			memcpy(d, q, n);
+			d += n;
 			q += n;
 			continue;
 		}
 		if (c != '\\') {
 			const unsigned char *r = lp_json_plain_end(q, end);
-			lp_buf_add(b, q, (size_t)(r - q));
+			memcpy(d, q, (size_t)(r - q));
+			d += r - q;
 			q = r;
 			continue;
 		}
@@ -216,14 +223,14 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 		unsigned e = q[1];
 		q += 2;
 		switch (e) {
-		case '"': lp_buf_addc(b, '"'); break;
-		case '\\': lp_buf_addc(b, '\\'); break;
-		case '/': lp_buf_addc(b, '/'); break;
-		case 'b': lp_buf_addc(b, '\b'); break;
-		case 'f': lp_buf_addc(b, '\f'); break;
-		case 'n': lp_buf_addc(b, '\n'); break;
-		case 'r': lp_buf_addc(b, '\r'); break;
-		case 't': lp_buf_addc(b, '\t'); break;
+		case '"': *d++ = '"'; break;
+		case '\\': *d++ = '\\'; break;
+		case '/': *d++ = '/'; break;
+		case 'b': *d++ = '\b'; break;
+		case 'f': *d++ = '\f'; break;
+		case 'n': *d++ = '\n'; break;
+		case 'r': *d++ = '\r'; break;
+		case 't': *d++ = '\t'; break;
 		case 'u': {
 			int v = end - q >= 4 ? hex4(q) : -1;
 			if (v < 0) {
@@ -251,7 +258,7 @@ static bool parse_string(parser *ps, const char **out, size_t *len, bool *has_nu
 				}
 				*has_nul = true;
 			}
-			put_utf8(b, cp);
+			d += put_utf8(d, cp); /* at most 4 bytes for 6 or 12 read */
 			break;
 		}
 		default:
@@ -445,14 +452,43 @@ static const unsigned char *skim_value(const unsigned char *p, const unsigned ch
 
 static lpj_t *parse_value(parser *ps);
 
+/* The members of the objects being read, innermost last: an object is made
+ * once its closing brace is read, with room for exactly its members. */
+typedef struct member_stack {
+	lpj_member *m;
+	size_t n, cap;
+} member_stack;
+
+static void stack_push(member_stack *st, const char *key, size_t klen, bool plain, lpj_t *v)
+{
+	if (st->n == st->cap) {
+		st->cap = st->cap ? 2 * st->cap : 64;
+		st->m = lp_realloc(st->m, st->cap * sizeof(*st->m));
+	}
+	st->m[st->n++] = (lpj_member){ .key = key, .klen = (uint32_t)klen, .key_plain = plain, .value = v };
+}
+
+/* Drops the members from base up: keys not in the input were copied. */
+static void stack_drop(member_stack *st, size_t base, bool values)
+{
+	for (size_t i = base; i < st->n; i++) {
+		if (!st->m[i].key_plain)
+			lp_free((void *)st->m[i].key);
+		if (values)
+			lpj_decref(st->m[i].value);
+	}
+	st->n = base;
+}
+
 static lpj_t *parse_object(parser *ps)
 {
+	member_stack *st = ps->stack;
+	size_t base = st->n;
 	ps->p++;
-	lpj_t *obj = lpj_object();
 	skip_ws(ps);
 	if (ps->p < ps->end && *ps->p == '}') {
 		ps->p++;
-		return obj;
+		return lpj_object();
 	}
 	for (;;) {
 		skip_ws(ps);
@@ -470,35 +506,27 @@ static lpj_t *parse_object(parser *ps)
 			fail_at(ps, kat, "NUL byte in object key not supported");
 			goto fail;
 		}
-		/* A key unescaped into scratch is copied out: the value may
-		 * overwrite scratch. A key in the input is used where it is. */
-		char kbuf[128], *key = NULL;
-		if ((const unsigned char *)k < ps->start || (const unsigned char *)k >= ps->end) {
-			key = klen < sizeof(kbuf) ? kbuf : lp_malloc(klen + 1);
-			memcpy(key, k, klen);
-			key[klen] = '\0';
-			k = key;
-		}
+		/* A key in the input is used where it is (no escapes, so JSON-ready
+		 * as it is); one unescaped into scratch is copied out, as the value
+		 * may overwrite scratch. */
+		bool plain = (const unsigned char *)k >= ps->start && (const unsigned char *)k < ps->end;
+		if (!plain)
+			k = lp_strndup(k, klen);
 		skip_ws(ps);
 		if (ps->p >= ps->end || *ps->p != ':') {
-			if (key != kbuf)
-				lp_free(key);
+			if (!plain)
+				lp_free((void *)k);
 			fail_at(ps, ps->p, "':' expected");
 			goto fail;
 		}
 		ps->p++;
 		lpj_t *v = parse_value(ps);
 		if (!v) {
-			if (key != kbuf)
-				lp_free(key);
+			if (!plain)
+				lp_free((void *)k);
 			goto fail;
 		}
-		if (key)
-			lpj_object_setn_new_nocheck(obj, k, klen, v);
-		else /* in the input: no escapes, so JSON-ready as it is */
-			lpj_object_setn_new_plain(obj, k, klen, v);
-		if (key != kbuf)
-			lp_free(key);
+		stack_push(st, k, klen, plain, v);
 		skip_ws(ps);
 		if (ps->p < ps->end && *ps->p == ',') {
 			ps->p++;
@@ -506,13 +534,15 @@ static lpj_t *parse_object(parser *ps)
 		}
 		if (ps->p < ps->end && *ps->p == '}') {
 			ps->p++;
+			lpj_t *obj = lpj_object_from(st->m + base, st->n - base);
+			stack_drop(st, base, false);
 			return obj;
 		}
 		fail_at(ps, ps->p, "',' or '}' expected");
 		goto fail;
 	}
 fail:
-	lpj_decref(obj);
+	stack_drop(st, base, true);
 	return NULL;
 }
 
@@ -618,39 +648,54 @@ static lpj_t *parse_value_at(parser *ps)
 	return fail_at(ps, ps->p, "unexpected character");
 }
 
-/* Unescaped strings go into a buffer of the thread's, kept between calls
- * (and freed at thread exit) unless it grew past SCRATCH_KEEP. */
-enum { SCRATCH_KEEP = 64 * 1024 };
-static _Thread_local lp_buf tl_scratch;
-static _Thread_local bool tl_scratch_registered;
-static pthread_key_t scratch_key;
-static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+/* Unescaped strings and the member stack are the thread's, kept between
+ * calls (and freed at thread exit) unless they grew past what is worth
+ * keeping. */
+enum { SCRATCH_KEEP = 64 * 1024, STACK_KEEP = 4096 };
+typedef struct thread_state {
+	lp_buf scratch;
+	member_stack stack;
+} thread_state;
+static _Thread_local thread_state tl;
+static _Thread_local bool tl_registered;
+static pthread_key_t tl_key;
+static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
 
-static void scratch_free(void *b)
+static void tl_free(void *p)
 {
-	lp_buf_fini(b);
+	thread_state *t = p;
+	lp_buf_fini(&t->scratch);
+	lp_free(t->stack.m);
+	t->stack.m = NULL;
+	t->stack.n = t->stack.cap = 0;
 }
 
-static void scratch_key_create(void)
+static void tl_key_create(void)
 {
-	pthread_key_create(&scratch_key, scratch_free);
+	pthread_key_create(&tl_key, tl_free);
 }
 
-static lp_buf *scratch_get(void)
+static void tl_get(parser *ps)
 {
-	if (!tl_scratch_registered) {
-		tl_scratch_registered = true;
-		pthread_once(&scratch_once, scratch_key_create);
-		pthread_setspecific(scratch_key, &tl_scratch);
+	if (!tl_registered) {
+		tl_registered = true;
+		pthread_once(&tl_once, tl_key_create);
+		pthread_setspecific(tl_key, &tl);
 	}
-	lp_buf_reset(&tl_scratch);
-	return &tl_scratch;
+	lp_buf_reset(&tl.scratch);
+	ps->scratch = &tl.scratch;
+	ps->stack = &tl.stack;
 }
 
-static void scratch_put(lp_buf *b)
+static void tl_put(void)
 {
-	if (b->cap > SCRATCH_KEEP)
-		lp_buf_fini(b);
+	if (tl.scratch.cap > SCRATCH_KEEP)
+		lp_buf_fini(&tl.scratch);
+	if (tl.stack.cap > STACK_KEEP && tl.stack.n == 0) {
+		lp_free(tl.stack.m);
+		tl.stack.m = NULL;
+		tl.stack.cap = 0;
+	}
 }
 
 lpj_t *lp_json_load_ex(const char *s, size_t len, unsigned opts, char *err, size_t cap,
@@ -670,7 +715,7 @@ lpj_t *lp_json_load_ex(const char *s, size_t len, unsigned opts, char *err, size
 	at->used = at->pos = at->token = 0;
 	if (cap)
 		err[0] = '\0';
-	ps.scratch = scratch_get();
+	tl_get(&ps);
 	lpj_t *v = parse_value(&ps);
 	if (v) {
 		at->used = (size_t)(ps.p - ps.start);
@@ -683,7 +728,7 @@ lpj_t *lp_json_load_ex(const char *s, size_t len, unsigned opts, char *err, size
 			at->used = len;
 		}
 	}
-	scratch_put(ps.scratch);
+	tl_put();
 	return v;
 }
 
