@@ -55,7 +55,10 @@ typedef struct {
 			size_t rawlen;
 		};
 	};
-	uint64_t bloom; /* a bit per key ever set (see key_bit) */
+	union {
+		uint64_t bloom;       /* a bit per key ever set (see key_bit) */
+		lpj_raw_uses *uses; /* F_RAW: counts looks into objects like this */
+	};
 } jobject;
 
 static lpj_t the_true = {LPJ_TRUE, F_STATIC, {0}};
@@ -296,7 +299,7 @@ lpj_t *lpj_object(void)
 	return &o->h;
 }
 
-lpj_t *lpj_object_raw(const char *text, size_t len, bool in_arena)
+lpj_t *lpj_object_raw(const char *text, size_t len, bool in_arena, lpj_raw_uses *uses)
 {
 	lp_arena *a = tl_arena;
 	if (!a) {
@@ -312,6 +315,7 @@ lpj_t *lpj_object_raw(const char *text, size_t len, bool in_arena)
 	o->h.flags |= F_RAW;
 	o->raw = text;
 	o->rawlen = len;
+	o->uses = uses;
 	return &o->h;
 }
 
@@ -327,9 +331,12 @@ const char *lpj_object_raw_text(const lpj_t *obj, size_t *len)
  * checked when the object was made, so this cannot fail. */
 static void __attribute__((noinline)) materialize(jobject *o)
 {
+	if (o->uses && __atomic_load_n(o->uses, __ATOMIC_RELAXED) < UINT8_MAX)
+		__atomic_add_fetch(o->uses, 1, __ATOMIC_RELAXED); /* a lost update is harmless */
 	lp_arena *prev = lpj_arena_enter(o->h.own.arena);
 	lp_json_load_at at;
-	lpj_t *v = lp_json_load_ex(o->raw, o->rawlen, LP_JSON_LOAD_IN_ARENA, NULL, 0, &at);
+	unsigned opts = LP_JSON_LOAD_IN_ARENA | (o->uses ? LP_JSON_LOAD_LEARN : 0);
+	lpj_t *v = lp_json_load_ex(o->raw, o->rawlen, opts, NULL, 0, &at);
 	lpj_arena_leave(prev);
 	if (!v || v->type != LPJ_OBJECT) {
 		fprintf(stderr, "logpipe: fatal: a raw JSON object does not parse\n");
@@ -785,7 +792,7 @@ lpj_t *lpj_deep_copy(const lpj_t *v)
 		const jobject *o = (const jobject *)v;
 		/* a raw object is copied as its text: the source stays as it is */
 		if (v->flags & F_RAW)
-			return lpj_object_raw(o->raw, o->rawlen, false);
+			return lpj_object_raw(o->raw, o->rawlen, false, NULL);
 		lpj_t *c = lpj_object();
 		bool same_arena = lpj_arena_of(c) && lpj_arena_of(c) == lpj_arena_of(v);
 		jobject *co = (jobject *)c;

@@ -190,9 +190,13 @@ lpj_t *lpj_object_from(const lpj_member *m, size_t n);
  * lpj_object_raw makes one in the current arena from text the caller has
  * checked to be such an object (in_arena: the text already lives in that
  * arena, as long, and is not copied); without a current arena it parses the
- * text into a heap object. lpj_object_raw_text returns the text and its
- * length of a raw object, or NULL when obj is not raw (any more). */
-lpj_t *lpj_object_raw(const char *text, size_t len, bool in_arena);
+ * text into a heap object. uses, when not NULL, is a count (saturating, any
+ * thread) that goes up when the object is looked into: loaders keep one per
+ * member name to learn which objects are better parsed right away.
+ * lpj_object_raw_text returns the text and its length of a raw object, or
+ * NULL when obj is not raw (any more). */
+typedef uint8_t lpj_raw_uses;
+lpj_t *lpj_object_raw(const char *text, size_t len, bool in_arena, lpj_raw_uses *uses);
 const char *lpj_object_raw_text(const lpj_t *obj, size_t *len);
 
 /* Iteration in insertion order. An iterator stays valid while the object is

@@ -28,6 +28,9 @@ typedef struct parser {
 	bool no_nul;                       /* reject \u0000 in strings */
 	bool raw;                          /* nested objects may stay raw */
 	bool in_arena;                     /* the text lives in the current arena */
+	bool learn;                        /* LP_JSON_LOAD_LEARN */
+	const char *key;                   /* the name of the member being read, or NULL */
+	size_t klen;
 	const unsigned char *tok;          /* start of the token at fault, when not the failure point */
 	size_t *tokpos;
 } parser;
@@ -337,7 +340,22 @@ static lpj_t *parse_number(parser *ps)
 enum {
 	RAW_DEPTH = 16, /* deeper nesting is parsed the usual way */
 	RAW_KEYS = 32,  /* so are objects with more keys */
+	LEARNED = 16,   /* looked into this often: parsed right away */
+	NAME_SLOTS = 256,
 };
+
+/* How often raw objects were looked into, per member name (a slot per name
+ * summary; the last slot for array elements), for LP_JSON_LOAD_LEARN. A slot
+ * shared by two names only costs speed. */
+static lpj_raw_uses learned[NAME_SLOTS + 1];
+
+static lpj_raw_uses *uses_of(const char *key, size_t klen)
+{
+	if (!key)
+		return &learned[NAME_SLOTS];
+	unsigned h = klen ? (unsigned)klen * 31u + (unsigned char)key[0] + (unsigned char)key[klen - 1] * 7u : 0;
+	return &learned[h % NAME_SLOTS];
+}
 
 static const unsigned char *skim_value(const unsigned char *p, const unsigned char *end, int depth);
 
@@ -520,6 +538,8 @@ static lpj_t *parse_object(parser *ps)
 			goto fail;
 		}
 		ps->p++;
+		ps->key = k;
+		ps->klen = klen;
 		lpj_t *v = parse_value(ps);
 		if (!v) {
 			if (!plain)
@@ -556,6 +576,7 @@ static lpj_t *parse_array(parser *ps)
 		return arr;
 	}
 	for (;;) {
+		ps->key = NULL;
 		lpj_t *v = parse_value(ps);
 		if (!v)
 			goto fail;
@@ -608,9 +629,12 @@ static lpj_t *parse_value_at(parser *ps)
 		/* A nested object within the depth limit even with its own
 		 * nesting may stay raw (see jsonload.h). */
 		if (ps->raw && ps->depth > 1 && ps->depth + RAW_DEPTH < MAX_DEPTH) {
+			lpj_raw_uses *uses = ps->learn ? uses_of(ps->key, ps->klen) : NULL;
+			if (uses && __atomic_load_n(uses, __ATOMIC_RELAXED) >= LEARNED)
+				return parse_object(ps);
 			const unsigned char *e = skim_value(ps->p, ps->end, 0);
 			if (e) {
-				lpj_t *o = lpj_object_raw((const char *)ps->p, (size_t)(e - ps->p), ps->in_arena);
+				lpj_t *o = lpj_object_raw((const char *)ps->p, (size_t)(e - ps->p), ps->in_arena, uses);
 				ps->p = e;
 				return o;
 			}
@@ -712,6 +736,7 @@ lpj_t *lp_json_load_ex(const char *s, size_t len, unsigned opts, char *err, size
 	ps.no_nul = opts & LP_JSON_LOAD_NO_NUL;
 	ps.raw = !(opts & LP_JSON_LOAD_EAGER) && lpj_arena_current();
 	ps.in_arena = opts & LP_JSON_LOAD_IN_ARENA;
+	ps.learn = opts & LP_JSON_LOAD_LEARN;
 	at->used = at->pos = at->token = 0;
 	if (cap)
 		err[0] = '\0';

@@ -23,7 +23,10 @@ lpj_t *lp_json_load(const char *s, size_t len, char *err, size_t cap, size_t *po
  * start and ignores what follows it; LP_JSON_LOAD_NO_NUL rejects "\u0000" in
  * strings; LP_JSON_LOAD_EAGER parses every object into members (see below);
  * LP_JSON_LOAD_IN_ARENA tells that the text lives in the current arena (as
- * long), so that raw objects can keep pointing into it.
+ * long), so that raw objects can keep pointing into it; LP_JSON_LOAD_LEARN
+ * parses right away the objects under member names whose raw objects were
+ * looked into often before (a table shared by every load with this option:
+ * for documents of a steady shape, such as events).
  *
  * Loading into an arena (json.h), nested objects whose text is canonical
  * compact JSON are made raw objects (lpj_object_raw) unless EAGER is given:
@@ -34,6 +37,7 @@ lpj_t *lp_json_load(const char *s, size_t len, char *err, size_t cap, size_t *po
 #define LP_JSON_LOAD_NO_NUL 0x2u
 #define LP_JSON_LOAD_EAGER 0x4u
 #define LP_JSON_LOAD_IN_ARENA 0x8u
+#define LP_JSON_LOAD_LEARN 0x10u
 
 /* Where lp_json_load_ex stopped. */
 typedef struct lp_json_load_at {

@@ -57,13 +57,15 @@ void lp_json_events_decode(lp_json_events *je, const char *s, size_t len, lp_eve
 	/* Parsed straight into an arena that the (first) event adopts. */
 	lp_arena *a = lp_arena_create();
 	lp_arena *prev = lpj_arena_enter(a);
-	lpj_t *v = lp_json_load(s, len, err, sizeof(err), NULL);
+	/* events have a steady shape: learn which objects are looked into */
+	lp_json_load_at at;
+	lpj_t *v = lp_json_load_ex(s, len, LP_JSON_LOAD_LEARN, err, sizeof(err), &at);
 	lp_buf fixed = LP_BUF_INIT;
 	if (!v && !lp_utf8_valid(s, len)) {
 		lp_utf8_sanitize(&fixed, s, len);
 		s = fixed.data;
 		len = fixed.len;
-		v = lp_json_load(s, len, err, sizeof(err), NULL);
+		v = lp_json_load_ex(s, len, LP_JSON_LOAD_LEARN, err, sizeof(err), &at);
 	}
 	lpj_arena_leave(prev);
 	decode_value(je, s, len, v, err, out);

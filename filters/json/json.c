@@ -122,7 +122,8 @@ static lp_filter_rc json_filter(void *inst, void *ws, lp_event *ev, lp_event_vec
 		return fail(f, ev, true, "the value is not a string", "", 0);
 	const char *text = lpj_string_value(src);
 	size_t len = lpj_string_length(src);
-	lpj_t *parsed = lp_json_load(text, len, NULL, 0, NULL);
+	lp_json_load_at at;
+	lpj_t *parsed = lp_json_load_ex(text, len, LP_JSON_LOAD_LEARN, NULL, 0, &at);
 	if (!parsed)
 		return fail(f, ev, true, "invalid JSON", text, len);
 	if (f->target) {

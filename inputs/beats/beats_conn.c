@@ -384,15 +384,16 @@ static lp_event *make_event(beats_conn *c, const lp_beats_frame *f, char *why, s
 	lp_arena *arena = NULL; /* the JSON is parsed into one the event adopts */
 	if (f->type == LP_BEATS_JSON) {
 		char jerr[120];
-		size_t at = 0;
+		lp_json_load_at at;
 		arena = lp_arena_create();
 		lp_arena *prev = lpj_arena_enter(arena);
-		obj = lp_json_load(f->payload, f->len, jerr, sizeof(jerr), &at);
+		/* events have a steady shape: learn which objects are looked into */
+		obj = lp_json_load_ex(f->payload, f->len, LP_JSON_LOAD_LEARN, jerr, sizeof(jerr), &at);
 		lpj_arena_leave(prev);
 		if (!obj) {
 			lp_arena_unref(arena);
 			snprintf(why, cap, "the payload of event %u is not JSON (%.100s at byte %zu)", f->seq,
-				 jerr, at);
+				 jerr, at.pos);
 			return NULL;
 		}
 		if (!lpj_is_object(obj)) {

@@ -398,6 +398,37 @@ static void test_raw_objects(void)
 	lp_arena_unref(other);
 }
 
+/* LP_JSON_LOAD_LEARN: objects under a name that were looked into often are
+ * parsed right away; under other names they stay raw; without the option
+ * nothing is learned or used. */
+static void test_raw_learning(void)
+{
+	lp_arena *a = lp_arena_create();
+	lp_arena *prev = lpj_arena_enter(a);
+	const char *text = "{\"looked_into\":{\"x\":1},\"left_alone\":{\"y\":2}}";
+	lp_json_load_at at;
+	size_t n;
+	int raw_before = 0, raw_after = 0;
+	for (int i = 0; i < 40; i++) {
+		lpj_t *v = lp_json_load_ex(text, strlen(text), LP_JSON_LOAD_LEARN, NULL, 0, &at);
+		lpj_t *in = lpj_object_get(v, "looked_into");
+		bool raw = lpj_object_raw_text(in, &n) != NULL;
+		if (i < 10)
+			raw_before += raw;
+		if (i >= 20)
+			raw_after += raw;
+		CHECK(lpj_integer_value(lpj_object_get(in, "x")) == 1); /* a look */
+		CHECK(lpj_object_raw_text(lpj_object_get(v, "left_alone"), &n) != NULL);
+	}
+	CHECK_INT(raw_before, 10); /* raw until learned */
+	CHECK_INT(raw_after, 0);   /* then parsed right away */
+	/* the same text without LEARN: raw as always */
+	lpj_t *v = lp_json_load_ex(text, strlen(text), 0, NULL, 0, &at);
+	CHECK(lpj_object_raw_text(lpj_object_get(v, "looked_into"), &n) != NULL);
+	lpj_arena_leave(prev);
+	lp_arena_unref(a);
+}
+
 int main(void)
 {
 	LP_RUN(test_corpus);
@@ -406,5 +437,6 @@ int main(void)
 	LP_RUN(test_error_position);
 	LP_RUN(test_load_ex);
 	LP_RUN(test_raw_objects);
+	LP_RUN(test_raw_learning);
 	return lp_test_report();
 }
