@@ -193,7 +193,7 @@ lpj_t *lpj_stringn_nocheck(const char *s, size_t len)
 		return NULL;
 	jstring *j = (jstring *)new_value(sizeof(jstring) + len + 1, LPJ_STRING);
 	j->len = len;
-	memcpy(j->val, s, len);
+	lp_memcpy_short(j->val, s, len);
 	j->val[len] = '\0';
 	return &j->h;
 }
@@ -536,7 +536,7 @@ lpj_t *lpj_object_from(const lpj_member *in, size_t n)
 			continue;
 		}
 		char *k = own_alloc(a, klen + 1);
-		memcpy(k, in[i].key, klen);
+		lp_memcpy_short(k, in[i].key, klen);
 		k[klen] = '\0';
 		o->m[o->size++] = (member){ .key = k, .klen_word = klen_word(klen, in[i].key_plain), .tag = key_tag(k, klen), .value = val };
 		o->bloom |= key_bit(k, klen);

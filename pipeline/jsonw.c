@@ -1,6 +1,7 @@
 #include "pipeline/jsonw.h"
 
 #include "pipeline/jsonscan.h"
+#include "pipeline/mem.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -242,7 +243,7 @@ static bool write_members(lp_buf *out, const lpj_t *obj, bool comma)
 			if (comma)
 				*d++ = ',';
 			*d++ = '"';
-			memcpy(d, m[i].key, m[i].klen);
+			lp_memcpy_short(d, m[i].key, m[i].klen);
 			d += m[i].klen;
 			*d++ = '"';
 			*d++ = ':';
@@ -295,7 +296,7 @@ static void write_value(lp_buf *out, const lpj_t *v)
 			lp_buf_reserve(out, n + 2);
 			char *d = out->data + out->len;
 			d[0] = '"';
-			memcpy(d + 1, lpj_string_value(v), n);
+			lp_memcpy_short(d + 1, lpj_string_value(v), n);
 			d[n + 1] = '"';
 			out->len += n + 2;
 			out->data[out->len] = '\0';
