@@ -65,9 +65,13 @@ def free_port():
     return port
 
 
-def sink_docs(port):
+def sink_stats(port):
     with urllib.request.urlopen("http://127.0.0.1:%d/_sink/stats" % port, timeout=5) as r:
-        return json.loads(r.read())["docs"]
+        return json.loads(r.read())
+
+
+def sink_docs(port):
+    return sink_stats(port)["docs"]
 
 
 def stop(proc, sig=signal.SIGTERM):
@@ -146,7 +150,9 @@ def main():
         settle = time.monotonic() + 0.5
         while time.monotonic() < settle:
             time.sleep(0.05)
-        result["documents"] = sink_docs(sink_port)
+        stats = sink_stats(sink_port)
+        result["documents"] = stats["docs"]
+        result["bulk_requests"] = stats["bulk_requests"]
         wall = t1 - t0
         result.update(wall_s=round(wall, 3), cpu_s=round(cpu, 3),
                       events_per_s=round(events / wall), mib_per_s=round(size / wall / 1048576, 2),
