@@ -24,7 +24,8 @@
  * are immutable, NUL-terminated, and may hold NUL bytes when made with a
  * length. A tree that is changed belongs to one thread at a time; heap
  * values shared read-only between threads (config) may be read, increfed and
- * decrefed concurrently, because reading never changes a value. */
+ * decrefed concurrently, because reading never changes a heap value (the
+ * first read of a raw arena object does change it: see "Raw objects"). */
 #ifndef LP_PIPELINE_JSON_H
 #define LP_PIPELINE_JSON_H
 
